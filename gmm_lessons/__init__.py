@@ -1,0 +1,25 @@
+"""gmm_lessons: Gaussian mixture models and EM from scratch, the helper package of the lessons."""
+
+from .datasets import seed_dataset
+from .em import e_step, log_likelihood, log_mixture_density, m_step
+from .fitting import GMMFit, MixtureParameters, fit_gmm, initialize_parameters
+from .gaussian import log_gaussian_density
+from .sampling import sample_mixture
+from .selection import aic, bic, n_parameters
+
+__all__ = [
+    "GMMFit",
+    "MixtureParameters",
+    "aic",
+    "bic",
+    "e_step",
+    "fit_gmm",
+    "initialize_parameters",
+    "log_gaussian_density",
+    "log_likelihood",
+    "log_mixture_density",
+    "m_step",
+    "n_parameters",
+    "sample_mixture",
+    "seed_dataset",
+]

@@ -1,0 +1,191 @@
+"""Checks run once at the public boundary of the package.
+
+Every public function validates its arguments here and then hands plain,
+trusted float arrays to the internal helpers. Each check raises a
+``ValueError`` that names the argument, says what was expected and what was
+given. Nothing here modifies its input: arrays are converted with
+``np.asarray`` (a copy only when the dtype changes) and never written to.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+
+COVARIANCE_TYPES = ("full", "diag", "spherical", "tied")
+
+# Weights must sum to one up to this absolute error, as in scikit-learn.
+WEIGHT_SUM_ATOL = 1e-8
+# Responsibilities computed in floating point sum to one only up to rounding.
+PROBABILITY_ATOL = 1e-6
+
+
+def _numeric_array(value, name):
+    try:
+        array = np.asarray(value)
+    except ValueError as error:  # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular array of numbers: {error}") from None
+    if array.dtype == object or not np.issubdtype(array.dtype, np.number):
+        raise ValueError(f"{name} must contain numbers, got dtype {array.dtype}")
+    if np.issubdtype(array.dtype, np.complexfloating):
+        raise ValueError(f"{name} must contain real numbers, got dtype {array.dtype}")
+    array = array.astype(np.float64, copy=False)
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinity")
+    return array
+
+
+def check_data(X, name="X"):
+    """Return X as a float array of shape (n_samples, n_features).
+
+    A 1-D X is read as n samples of one feature.
+    """
+    X = _numeric_array(X, name)
+    if X.ndim == 1:
+        X = X.reshape(-1, 1)
+    if X.ndim != 2:
+        raise ValueError(
+            f"{name} must be 1-D (n_samples,) or 2-D (n_samples, n_features), "
+            f"got {X.ndim}-D with shape {X.shape}"
+        )
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"{name} is empty: shape {X.shape}, need at least one sample and one feature")
+    return X
+
+
+def check_count(value, name, minimum=0, maximum=None):
+    """Return value as a Python int in [minimum, maximum]."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise ValueError(f"{name} must be an integer, got {value!r} of type {type(value).__name__}")
+    value = int(value)
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = "" if maximum is None else f" and at most {maximum}"
+        raise ValueError(f"{name} must be at least {minimum}{upper}, got {value}")
+    return value
+
+
+def check_n_components(n_components, n_samples):
+    return check_count(n_components, "n_components", minimum=1, maximum=n_samples)
+
+
+def check_non_negative(value, name):
+    """Return value as a float >= 0."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if value < 0:
+        raise ValueError(f"{name} must be non-negative, got {value}")
+    return float(value)
+
+
+def check_choice(value, name, choices):
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
+    return value
+
+
+def check_rng(rng):
+    """Return a np.random.Generator from None, a seed or a Generator.
+
+    A Generator is used as it is (its state advances); the global numpy RNG
+    is never used.
+    """
+    if rng is None or isinstance(rng, np.random.Generator):
+        return np.random.default_rng(rng)
+    if isinstance(rng, Integral) and not isinstance(rng, bool) and rng >= 0:
+        return np.random.default_rng(int(rng))
+    raise ValueError(
+        "rng must be None, a non-negative integer seed or a numpy.random.Generator, "
+        f"got {rng!r} of type {type(rng).__name__}"
+    )
+
+
+def check_weights(weights):
+    """Return mixing weights pi_k as shape (K,): non-negative, summing to 1."""
+    weights = _numeric_array(weights, "weights")
+    if weights.ndim != 1 or weights.size == 0:
+        raise ValueError(f"weights must be a non-empty 1-D array of shape (n_components,), got shape {weights.shape}")
+    if np.any(weights < 0):
+        raise ValueError(f"weights must be non-negative, got {weights}")
+    total = weights.sum()
+    if abs(total - 1.0) > WEIGHT_SUM_ATOL:
+        raise ValueError(f"weights must sum to 1, got sum {total!r}")
+    return weights
+
+
+def check_means(means, n_components=None, n_features=None):
+    """Return means mu_k as shape (K, d).
+
+    A 1-D array of length K is read as the means of K one-feature components.
+    ``n_components`` and ``n_features`` are checked when given.
+    """
+    given = _numeric_array(means, "means")
+    means = given
+    if given.ndim == 1 and n_features in (None, 1) and n_components in (None, given.shape[0]):
+        means = given.reshape(-1, 1)
+    expected = (
+        "n_components" if n_components is None else n_components,
+        "n_features" if n_features is None else n_features,
+    )
+    if (
+        means.ndim != 2
+        or means.shape[0] == 0
+        or (n_components is not None and means.shape[0] != n_components)
+        or (n_features is not None and means.shape[1] != n_features)
+    ):
+        raise ValueError(
+            f"means must have shape (n_components, n_features) = ({expected[0]}, {expected[1]}), "
+            f"got shape {given.shape}"
+        )
+    return means
+
+
+def check_covariances(covariances, n_components, n_features):
+    """Return covariances Sigma_k as shape (K, d, d), each symmetric.
+
+    For one feature, a 1-D array of length K is read as the K variances.
+    Positive definiteness is checked where the Cholesky factor is computed
+    (``gaussian.precision_cholesky``), so that it is computed once.
+    """
+    covariances = _numeric_array(covariances, "covariances")
+    if n_features == 1 and covariances.shape == (n_components,):
+        covariances = covariances.reshape(-1, 1, 1)
+    expected = (n_components, n_features, n_features)
+    if covariances.shape != expected:
+        raise ValueError(
+            f"covariances must have shape (n_components, n_features, n_features) = {expected}, "
+            f"got shape {covariances.shape}"
+        )
+    for k, covariance in enumerate(covariances):
+        if not np.allclose(covariance, covariance.T, rtol=1e-8, atol=1e-12):
+            raise ValueError(f"covariances[{k}] must be symmetric, got\n{covariance}")
+    return covariances
+
+
+def check_parameters(weights, means, covariances, n_features=None):
+    """Validate a mixture (pi, mu, Sigma) against each other and the data.
+
+    Returns (weights (K,), means (K, d), covariances (K, d, d)).
+    """
+    weights = check_weights(weights)
+    means = check_means(means, weights.shape[0], n_features)
+    covariances = check_covariances(covariances, weights.shape[0], means.shape[1])
+    return weights, means, covariances
+
+
+def check_responsibilities(responsibilities, n_samples):
+    """Return gamma(z_nk) as shape (n_samples, K): rows of probabilities."""
+    responsibilities = _numeric_array(responsibilities, "responsibilities")
+    if responsibilities.ndim != 2 or responsibilities.shape[0] != n_samples or responsibilities.shape[1] == 0:
+        raise ValueError(
+            f"responsibilities must have shape (n_samples, n_components) with n_samples = {n_samples}, "
+            f"got shape {responsibilities.shape}"
+        )
+    if np.any(responsibilities < 0) or np.any(responsibilities > 1 + PROBABILITY_ATOL):
+        raise ValueError("responsibilities must be probabilities in [0, 1]")
+    row_sums = responsibilities.sum(axis=1)
+    worst = int(np.argmax(np.abs(row_sums - 1.0)))
+    if abs(row_sums[worst] - 1.0) > PROBABILITY_ATOL:
+        raise ValueError(
+            f"each row of responsibilities must sum to 1 (a probability over components); "
+            f"row {worst} sums to {row_sums[worst]!r}"
+        )
+    return responsibilities

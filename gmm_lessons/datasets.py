@@ -1,0 +1,37 @@
+"""Data sets shipped with the lessons."""
+
+import numpy as np
+
+# The original lesson's three clusters, in the order it draws them.
+SEED_DATASET_COMPONENTS = (
+    ([0.0, 0.0], [[1.0, 0.5], [0.5, 1.0]]),
+    ([6.0, 6.0], [[1.5, -0.7], [-0.7, 1.5]]),
+    ([-4.0, 5.0], [[0.8, 0.0], [0.0, 2.0]]),
+)
+SEED_DATASET_SEED = 42
+SEED_DATASET_POINTS_PER_COMPONENT = 100
+
+
+def seed_dataset():
+    """The original lesson's 300 points, bit for bit.
+
+    The original runs ``np.random.seed(42)`` and three
+    ``np.random.multivariate_normal`` calls; a private legacy
+    ``RandomState(42)`` makes the same draws without touching the global
+    numpy RNG.
+
+    Returns
+    -------
+    X : ndarray of shape (300, 2)
+    labels : ndarray of shape (300,)
+        100 x 0, then 100 x 1, then 100 x 2.
+    """
+    legacy_rng = np.random.RandomState(SEED_DATASET_SEED)
+    X = np.vstack(
+        [
+            legacy_rng.multivariate_normal(mean, covariance, SEED_DATASET_POINTS_PER_COMPONENT)
+            for mean, covariance in SEED_DATASET_COMPONENTS
+        ]
+    )
+    labels = np.repeat(np.arange(len(SEED_DATASET_COMPONENTS)), SEED_DATASET_POINTS_PER_COMPONENT)
+    return X, labels

@@ -1,0 +1,290 @@
+"""Starting points and the EM loop (Bishop, PRML section 9.2.2)."""
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validation import (
+    COVARIANCE_TYPES,
+    check_choice,
+    check_count,
+    check_data,
+    check_n_components,
+    check_non_negative,
+    check_parameters,
+    check_rng,
+)
+from .em import constrain_covariances, e_step_by_component, m_step_by_component
+from .gaussian import NotPositiveDefiniteError, precision_cholesky
+
+INIT_METHODS = ("random", "kmeans++")
+
+
+class MixtureParameters(NamedTuple):
+    """One set of mixture parameters; unpacks as ``weights, means, covariances``."""
+
+    weights: np.ndarray  # (n_components,)
+    means: np.ndarray  # (n_components, n_features)
+    covariances: np.ndarray  # (n_components, n_features, n_features)
+
+
+@dataclass(frozen=True, eq=False)
+class GMMFit:
+    """The result of :func:`fit_gmm`.
+
+    Attributes
+    ----------
+    history : list of MixtureParameters, length n_iter + 1
+        The start, then the parameters after each EM iteration.
+    log_likelihood_history : ndarray of shape (n_iter + 1,)
+        Total log-likelihood of each entry of ``history``; EM never lets it
+        decrease (up to rounding, and to the tiny effect of ``reg_covar``).
+    responsibilities : ndarray of shape (n_samples, n_components)
+        gamma(z_nk) under the final parameters.
+    converged : bool
+        Whether the mean per-sample log-likelihood changed by less than
+        ``tol`` in the last iteration.
+    covariance_type : str
+    """
+
+    history: list
+    log_likelihood_history: np.ndarray
+    responsibilities: np.ndarray
+    converged: bool
+    covariance_type: str
+
+    @property
+    def n_iter(self):
+        """Number of EM iterations run (0 returns the start)."""
+        return len(self.history) - 1
+
+    @property
+    def weights(self):
+        """Final pi_k, shape (n_components,)."""
+        return self.history[-1].weights
+
+    @property
+    def means(self):
+        """Final mu_k, shape (n_components, n_features)."""
+        return self.history[-1].means
+
+    @property
+    def covariances(self):
+        """Final Sigma_k, shape (n_components, n_features, n_features)."""
+        return self.history[-1].covariances
+
+    @property
+    def log_likelihood(self):
+        """Final total log-likelihood."""
+        return float(self.log_likelihood_history[-1])
+
+    @property
+    def labels(self):
+        """Hard assignment argmax_k gamma(z_nk), shape (n_samples,)."""
+        return self.responsibilities.argmax(axis=1)
+
+
+def kmeans_plus_plus_centres(X, n_components, rng):
+    """k-means++ seeding (Arthur and Vassilvitskii, 2007): indices of K samples.
+
+    The first centre is uniform; each next one is drawn with probability
+    proportional to the squared distance to the nearest centre chosen so far,
+    so centres spread out over the data.
+    """
+    n_samples = X.shape[0]
+    chosen = [int(rng.integers(n_samples))]
+    squared_distance = ((X - X[chosen[0]]) ** 2).sum(axis=1)
+    for _ in range(1, n_components):
+        total = squared_distance.sum()
+        # Fewer distinct points than components: every point is a centre already.
+        probabilities = squared_distance / total if total > 0 else None
+        chosen.append(int(rng.choice(n_samples, p=probabilities)))
+        np.minimum(squared_distance, ((X - X[chosen[-1]]) ** 2).sum(axis=1), out=squared_distance)
+    return np.array(chosen)
+
+
+def initialize_parameters(X, n_components, rng=None, method="random", *, reg_covar=1e-6, covariance_type="full"):
+    """A starting point for EM.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features) or (n_samples,)
+    n_components : int
+        K, between 1 and n_samples.
+    rng : None, int or numpy.random.Generator
+    method : {"random", "kmeans++"}, default "random"
+        "random" is the original lesson's start: equal weights, K distinct
+        samples as means, the data covariance for every component.
+        "kmeans++" picks K samples by k-means++ seeding, assigns every sample
+        to its nearest pick, and starts from the M-step of that hard
+        assignment (as scikit-learn's ``init_params="k-means++"``).
+    reg_covar : float, default 1e-6
+        Added to the diagonal of every start covariance.
+    covariance_type : {"full", "diag", "spherical", "tied"}, default "full"
+        The start covariances are constrained to this type.
+
+    Returns
+    -------
+    weights : ndarray of shape (n_components,)
+    means : ndarray of shape (n_components, n_features)
+    covariances : ndarray of shape (n_components, n_features, n_features)
+    """
+    X = check_data(X)
+    n_components = check_n_components(n_components, X.shape[0])
+    rng = check_rng(rng)
+    method = check_choice(method, "method", INIT_METHODS)
+    reg_covar = check_non_negative(reg_covar, "reg_covar")
+    covariance_type = check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
+    return _initial_parameters(X, n_components, rng, method, reg_covar, covariance_type)
+
+
+def _initial_parameters(X, n_components, rng, method, reg_covar, covariance_type):
+    n_samples = X.shape[0]
+    if method == "kmeans++":
+        centres = X[kmeans_plus_plus_centres(X, n_components, rng)]
+        nearest = ((X[:, np.newaxis, :] - centres[np.newaxis]) ** 2).sum(axis=2).argmin(axis=1)
+        one_hot = (nearest == np.arange(n_components)[:, np.newaxis]).astype(float)
+        return MixtureParameters(*m_step_by_component(X, one_hot, reg_covar, covariance_type))
+    if n_samples < 2:
+        raise ValueError('method="random" uses the data covariance, which needs at least 2 samples in X')
+    means = X[rng.choice(n_samples, n_components, replace=False)]
+    data_covariance = np.cov(X, rowvar=False).reshape(X.shape[1], X.shape[1])
+    weights = np.full(n_components, 1.0 / n_components)
+    scatter = np.repeat(data_covariance[np.newaxis], n_components, axis=0)
+    covariances = constrain_covariances(scatter, weights, covariance_type, reg_covar)
+    return MixtureParameters(weights, means, covariances)
+
+
+def _check_init(init, X, n_components):
+    if isinstance(init, str):
+        return check_choice(init, "init", INIT_METHODS)
+    if not isinstance(init, (tuple, list)) or len(init) != 3:
+        raise ValueError(
+            f"init must be one of {', '.join(map(repr, INIT_METHODS))} or a "
+            f"(weights, means, covariances) tuple; got {init!r}"
+        )
+    try:
+        start = MixtureParameters(*check_parameters(*init, n_features=X.shape[1]))
+        precision_cholesky(start.covariances)
+    except ValueError as error:
+        raise ValueError(f"init: {error}") from None
+    if start.weights.shape[0] != n_components:
+        raise ValueError(f"init has {start.weights.shape[0]} components but n_components is {n_components}")
+    return start
+
+
+def _collapse_error(iteration, component):
+    where = "at the start" if iteration == 0 else f"at iteration {iteration}"
+    return ValueError(
+        f"EM failed {where}: component {component}'s covariance is singular. "
+        "It sits on too few distinct points (a singularity of the likelihood, Bishop section 9.2.1). "
+        "Use reg_covar > 0 (the default, 1e-6, adds it to every covariance's diagonal), "
+        "fewer components, or another start."
+    )
+
+
+def run_em(X, start, max_iter, tol, reg_covar, covariance_type):
+    """The EM loop on trusted inputs from one start; returns a :class:`GMMFit`.
+
+    Each iteration is an M-step on the current responsibilities followed by
+    the E-step of the new parameters, which also gives their log-likelihood:
+    one E-step per iteration serves both the convergence test and the next
+    M-step.
+    """
+    n_samples = X.shape[0]
+    responsibilities, log_density = e_step_by_component(X, *start)
+    history = [start]
+    log_likelihoods = [log_density.sum()]
+    converged = False
+    for iteration in range(1, max_iter + 1):
+        parameters = MixtureParameters(*m_step_by_component(X, responsibilities, reg_covar, covariance_type))
+        try:
+            responsibilities, log_density = e_step_by_component(X, *parameters)
+        except NotPositiveDefiniteError as error:
+            raise _collapse_error(iteration, error.component) from None
+        history.append(parameters)
+        log_likelihoods.append(log_density.sum())
+        # As in scikit-learn: the change of the mean per-sample log-likelihood.
+        if abs(log_likelihoods[-1] - log_likelihoods[-2]) / n_samples < tol:
+            converged = True
+            break
+    return GMMFit(
+        history=history,
+        log_likelihood_history=np.array(log_likelihoods),
+        responsibilities=responsibilities.T,
+        converged=converged,
+        covariance_type=covariance_type,
+    )
+
+
+def fit_gmm(
+    X,
+    n_components,
+    max_iter=100,
+    tol=1e-6,
+    init="kmeans++",
+    rng=None,
+    reg_covar=1e-6,
+    covariance_type="full",
+    n_init=1,
+):
+    """Fit a Gaussian mixture by EM (Bishop, PRML section 9.2.2).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features) or (n_samples,)
+    n_components : int
+        K, between 1 and n_samples.
+    max_iter : int, default 100
+        Most EM iterations per run; 0 returns the start.
+    tol : float, default 1e-6
+        Stop when the mean per-sample log-likelihood changes by less than
+        this (as scikit-learn); 0 always runs ``max_iter`` iterations.
+    init : {"kmeans++", "random"} or (weights, means, covariances), default "kmeans++"
+        How to start (see :func:`initialize_parameters`), or the exact start.
+    rng : None, int or numpy.random.Generator
+        Randomness of the starts; the global numpy RNG is never used.
+    reg_covar : float, default 1e-6
+        Added to the diagonal of every covariance in every M-step.
+    covariance_type : {"full", "diag", "spherical", "tied"}, default "full"
+    n_init : int, default 1
+        Number of runs from different random starts; the run with the
+        highest final log-likelihood is returned.
+
+    Returns
+    -------
+    GMMFit
+        ``weights``, ``means``, ``covariances``, ``responsibilities``,
+        ``converged``, ``n_iter``, ``log_likelihood_history`` and ``history``.
+
+    Raises
+    ------
+    ValueError
+        For bad arguments, and when a component collapses (its covariance
+        becomes singular), which only happens with ``reg_covar=0``.
+    """
+    X = check_data(X)
+    n_components = check_n_components(n_components, X.shape[0])
+    max_iter = check_count(max_iter, "max_iter")
+    tol = check_non_negative(tol, "tol")
+    reg_covar = check_non_negative(reg_covar, "reg_covar")
+    covariance_type = check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
+    n_init = check_count(n_init, "n_init", minimum=1)
+    init = _check_init(init, X, n_components)
+    rng = check_rng(rng)
+    if isinstance(init, MixtureParameters):
+        if n_init != 1:
+            raise ValueError("n_init must be 1 when init is a (weights, means, covariances) tuple: every run would be the same")
+        starts = [init]
+    else:
+        starts = (_initial_parameters(X, n_components, rng, init, reg_covar, covariance_type) for _ in range(n_init))
+    best = None
+    for start in starts:
+        try:
+            fit = run_em(X, start, max_iter, tol, reg_covar, covariance_type)
+        except NotPositiveDefiniteError as error:  # a singular random start, possible only with reg_covar=0
+            raise _collapse_error(0, error.component) from None
+        if best is None or fit.log_likelihood > best.log_likelihood:
+            best = fit
+    return best
