@@ -25,8 +25,11 @@ lab: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
 
+# Widget state is not stored: each slider widget carries a still PNG for readers without a kernel.
 notebooks: $(INSTALLED)
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.store_widget_state=False notebooks/*.ipynb
 
 benchmark: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_em_iteration.py
+	$(BIN)/python benchmarks/bench_widgets.py

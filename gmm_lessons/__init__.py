@@ -1,4 +1,11 @@
-"""gmm_lessons: Gaussian mixture models and EM from scratch, the helper package of the lessons."""
+"""gmm_lessons: Gaussian mixture models and EM from scratch, the helper package of the lessons.
+
+The mathematics is exported here; figures, sliders and the exercises'
+self-checks are the submodules ``plotting``, ``widgets`` and ``checks``;
+``environment`` checks what is installed.
+"""
+
+from . import checks, environment, plotting, widgets
 
 from .datasets import seed_dataset
 from .em import e_step, log_likelihood, log_mixture_density, m_step

@@ -107,7 +107,7 @@ def check_weights(weights):
         raise ValueError(f"weights must be non-negative, got {weights}")
     total = weights.sum()
     if abs(total - 1.0) > WEIGHT_SUM_ATOL:
-        raise ValueError(f"weights must sum to 1, got sum {total!r}")
+        raise ValueError(f"weights must sum to 1, got sum {float(total)!r}")
     return weights
 
 
@@ -186,6 +186,6 @@ def check_responsibilities(responsibilities, n_samples):
     if abs(row_sums[worst] - 1.0) > PROBABILITY_ATOL:
         raise ValueError(
             f"each row of responsibilities must sum to 1 (a probability over components); "
-            f"row {worst} sums to {row_sums[worst]!r}"
+            f"row {worst} sums to {float(row_sums[worst])!r}"
         )
     return responsibilities

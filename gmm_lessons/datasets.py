@@ -1,5 +1,7 @@
 """Data sets shipped with the lessons."""
 
+from importlib import resources
+
 import numpy as np
 
 # The original lesson's three clusters, in the order it draws them.
@@ -35,3 +37,22 @@ def seed_dataset():
     )
     labels = np.repeat(np.arange(len(SEED_DATASET_COMPONENTS)), SEED_DATASET_POINTS_PER_COMPONENT)
     return X, labels
+
+
+OLD_FAITHFUL_FEATURES = ("eruption time (minutes)", "waiting time to the next eruption (minutes)")
+
+
+def old_faithful():
+    """The Old Faithful geyser data: 272 eruptions (Bishop, PRML figure 9.8).
+
+    Shipped with the package (``gmm_lessons/data/old_faithful.csv``; source
+    and licence in ``gmm_lessons/data/README.md``), so nothing is downloaded.
+
+    Returns
+    -------
+    X : ndarray of shape (272, 2)
+        Columns as in ``OLD_FAITHFUL_FEATURES``: eruption time and waiting
+        time to the next eruption, in minutes.
+    """
+    with resources.files("gmm_lessons").joinpath("data/old_faithful.csv").open() as csv_file:
+        return np.loadtxt(csv_file, delimiter=",", skiprows=1)

@@ -1,0 +1,499 @@
+"""Slider widgets for the lessons.
+
+Each builder returns a :class:`SliderFigure`: ipywidgets sliders above a
+matplotlib figure shown as a PNG ``Image`` widget. It needs no front-end
+extension beyond ipywidgets itself, and works whatever the matplotlib
+backend. What a slider scrubs is computed when the widget is built; moving a
+slider only moves existing artists and re-renders the PNG.
+
+A builder keeps its pieces reachable (``.sliders``, ``.caption``,
+``.image``, ``.figure``), so a test can move a slider and check what changed.
+Outside a live kernel (on GitHub, in nbviewer) the widget shows as a still
+image of its first state.
+"""
+
+import base64
+import io
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from . import plotting
+from ._validation import check_count, check_data, check_parameters, check_rng
+from .em import e_step_by_component, m_step_by_component
+
+RENDER_DPI = 90
+PNG_COMPRESS_LEVEL = 1  # fast to encode; the PNG is sent once per slider move
+SLIDER_LAYOUT = widgets.Layout(width="460px")
+SLIDER_STYLE = {"description_width": "170px"}
+
+
+def _png(canvas):
+    buffer = io.BytesIO()
+    width, height = canvas.get_width_height()
+    Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba()).save(
+        buffer, format="png", compress_level=PNG_COMPRESS_LEVEL)
+    return buffer.getvalue()
+
+
+class SliderFigure(widgets.VBox):
+    """Sliders, a caption and a figure that ``draw`` updates.
+
+    The figure is rendered once without its ``animated`` artists; every
+    slider move restores that background and draws only the animated
+    artists on it (blitting), so an update costs a few milliseconds of
+    drawing plus the PNG encoding, however many tick labels the figure has.
+
+    Parameters
+    ----------
+    title : str
+        What the widget shows; also its text representation.
+    figure : matplotlib.figure.Figure
+    sliders : dict of str to ipywidgets slider
+        Keyword names for ``draw``.
+    draw : callable
+        ``draw(**slider_values)`` moves the animated artists and returns the
+        caption text (HTML).
+    artists : dict of str to artist, or to (nested) lists of artists
+        Everything ``draw`` changes, by name (kept as ``.artists``); the rest
+        of the figure is static.
+    """
+
+    def __init__(self, title, figure, sliders, draw, artists):
+        self.title = title
+        self.figure = figure
+        self.sliders = dict(sliders)
+        self.caption = widgets.HTML()
+        self.image = widgets.Image(format="png")
+        self._draw = draw
+        self.artists = artists
+        self._animated = list(_flatten(artists.values()))
+        self._canvas = FigureCanvasAgg(figure)
+        for artist in self._animated:
+            artist.set_animated(True)
+        self._canvas.draw()
+        # Lay the figure out once: the axes then stay put while the sliders move.
+        figure.set_layout_engine("none")
+        self._background = self._canvas.copy_from_bbox(figure.bbox)
+        self.redraw()
+        for slider in self.sliders.values():
+            slider.observe(self.redraw, names="value")
+        super().__init__([*self.sliders.values(), self.caption, self.image])
+
+    def redraw(self, change=None):
+        """Redraw for the sliders' current values."""
+        self.caption.value = self._draw(**{name: slider.value for name, slider in self.sliders.items()})
+        self._canvas.restore_region(self._background)
+        for artist in self._animated:
+            self.figure.draw_artist(artist)
+        self.image.value = _png(self._canvas)
+
+    def __repr__(self):
+        return f"<{self.title}: move the sliders in a running notebook>"
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        return bundle
+
+
+def _slider(description, value, low, high, step, readout_format=".2f"):
+    kind = widgets.IntSlider if isinstance(step, int) else widgets.FloatSlider
+    options = {} if kind is widgets.IntSlider else {"readout_format": readout_format}
+    return kind(value=value, min=low, max=high, step=step, description=description, continuous_update=True,
+                layout=SLIDER_LAYOUT, style=SLIDER_STYLE, **options)
+
+
+def _figure(n_columns=1, width=7.5, height=4.8, width_ratios=None):
+    figure = Figure(figsize=(width, height), dpi=RENDER_DPI, layout="constrained")
+    axes = figure.subplots(1, n_columns, width_ratios=width_ratios, squeeze=False)[0]
+    return figure, axes
+
+
+def _flatten(nested):
+    """Artists from arbitrarily nested lists of artists."""
+    for item in nested:
+        if isinstance(item, (list, tuple)):
+            yield from _flatten(item)
+        else:
+            yield item
+
+
+def _fix_limits(ax, X, margin=0.12):
+    low, high = X.min(axis=0), X.max(axis=0)
+    pad = margin * (high - low)
+    ax.set_xlim(low[0] - pad[0], high[0] + pad[0])
+    ax.set_ylim(low[1] - pad[1], high[1] + pad[1])
+    ax.set_autoscale_on(False)
+
+
+def _count_caption(labels, n_components):
+    """Caption fragment: a coloured square and a count per component."""
+    counts = np.bincount(labels, minlength=n_components)
+    return " · ".join(
+        f'<span style="color:{plotting.component_colour(k)}">■</span> {count}' for k, count in enumerate(counts)
+    )
+
+
+def _assignment_caption(responsibilities):
+    """How many points each component owns, from (K, n) responsibilities."""
+    return _count_caption(responsibilities.argmax(axis=0), responsibilities.shape[0])
+
+
+def em_history_explorer(X, fit):
+    """Scrub through a stored EM fit with one iteration slider.
+
+    Left: the data coloured by the responsibilities of the parameters at
+    that iteration, with their means and 1-2-3 standard-deviation ellipses.
+    Right: the log-likelihood curve with a marker at that iteration.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 2)
+    fit : GMMFit
+        From ``fit_gmm(X, ...)``; its ``history`` is what the slider scrubs.
+    """
+    X = check_data(X)
+    history = fit.history
+    log_likelihoods = np.asarray(fit.log_likelihood_history)
+    responsibilities = [e_step_by_component(X, *parameters)[0] for parameters in history]
+
+    figure, (data_ax, curve_ax) = _figure(2, width=8.0, height=4.2, width_ratios=(1.25, 1))
+    plotting.label_axes(data_ax, "Responsibilities and components")
+    _fix_limits(data_ax, X)
+    points = plotting.plot_responsibilities(X, responsibilities[0].T, data_ax)
+    ellipses = plotting.plot_ellipses(history[0].means, history[0].covariances, data_ax)
+    mean_markers = plotting.plot_means(history[0].means, data_ax)
+    _, curve_marker = plotting.plot_log_likelihood_curve(log_likelihoods, curve_ax, current=0)
+    curve_ax.set_title("Log-likelihood never decreases")
+
+    def draw(iteration):
+        parameters = history[iteration]
+        points.set_facecolors(plotting.responsibility_colours(responsibilities[iteration].T))
+        plotting.update_ellipses(ellipses, parameters.means, parameters.covariances)
+        plotting.update_means(mean_markers, parameters.means)
+        plotting.update_curve_marker(curve_marker, log_likelihoods, iteration)
+        return (
+            f"<b>iteration {iteration}</b> of {len(history) - 1} · "
+            f"log-likelihood {log_likelihoods[iteration]:.2f} · points per component: "
+            f"{_assignment_caption(responsibilities[iteration])}"
+        )
+
+    slider = _slider("EM iteration", 0, 0, len(history) - 1, 1)
+    artists = {"points": points, "ellipses": ellipses, "means": mean_markers, "curve_marker": curve_marker}
+    return SliderFigure("EM iteration explorer", figure, {"iteration": slider}, draw, artists)
+
+
+def responsibility_explorer(X, weights, means, covariances, component=0, span=4.0):
+    """Move one component's mean and watch the responsibilities recolour the points.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 2)
+    weights, means, covariances : the mixture (2 features)
+    component : int
+        Which mean the two sliders move (0-based).
+    span : float
+        How far (in data units) each slider reaches either side of the start.
+    """
+    X = check_data(X)
+    weights, means, covariances = check_parameters(weights, means, covariances, X.shape[1])
+    start = means[component].copy()
+
+    figure, (ax,) = _figure(1, width=6.5, height=5.0)
+    plotting.label_axes(ax, "Points coloured by responsibility")
+    _fix_limits(ax, X)
+    points = plotting.plot_responsibilities(X, e_step_by_component(X, weights, means, covariances)[0].T, ax)
+    ellipses = plotting.plot_ellipses(means, covariances, ax)
+    mean_markers = plotting.plot_means(means, ax)
+
+    def draw(mean_x1, mean_x2):
+        moved = means.copy()
+        moved[component] = (mean_x1, mean_x2)
+        responsibilities = e_step_by_component(X, weights, moved, covariances)[0]
+        points.set_facecolors(plotting.responsibility_colours(responsibilities.T))
+        plotting.update_ellipses(ellipses, moved, covariances)
+        plotting.update_means(mean_markers, moved)
+        return f"points per component (largest responsibility): {_assignment_caption(responsibilities)}"
+
+    sliders = {
+        "mean_x1": _slider(f"mean {component + 1}: x₁", start[0], start[0] - span, start[0] + span, 0.1),
+        "mean_x2": _slider(f"mean {component + 1}: x₂", start[1], start[1] - span, start[1] + span, 0.1),
+    }
+    artists = {"points": points, "ellipses": ellipses, "means": mean_markers}
+    return SliderFigure("Responsibility explorer", figure, sliders, draw, artists)
+
+
+def likelihood_explorer(X, weights, means, covariances, component=0, span=4.0, n_steps=41):
+    """Move one component's mean and watch the log-likelihood.
+
+    Left: data and the mixture's ellipses. Right: the log-likelihood as a
+    function of that mean (computed once on the sliders' grid) with a
+    marker where the mean is now.
+    """
+    X = check_data(X)
+    weights, means, covariances = check_parameters(weights, means, covariances, X.shape[1])
+    start = means[component].copy()
+    offsets = np.linspace(-span, span, n_steps)
+    step = offsets[1] - offsets[0]
+    grid_x1, grid_x2 = start[0] + offsets, start[1] + offsets
+
+    def log_likelihood_at(mean):
+        moved = means.copy()
+        moved[component] = mean
+        return e_step_by_component(X, weights, moved, covariances)[1].sum()
+
+    surface = np.array([[log_likelihood_at((x1, x2)) for x1 in grid_x1] for x2 in grid_x2])
+
+    figure, (data_ax, surface_ax) = _figure(2, width=8.0, height=4.0)
+    plotting.label_axes(data_ax, "Data and the mixture")
+    _fix_limits(data_ax, X)
+    plotting.plot_points(X, data_ax)
+    ellipses = plotting.plot_ellipses(means, covariances, data_ax)
+    mean_markers = plotting.plot_means(means, data_ax)
+    top = surface.max()
+    surface_ax.contourf(grid_x1, grid_x2, surface, levels=np.linspace(top - 400.0, top, 21), cmap="viridis",
+                        extend="min")
+    (where,) = surface_ax.plot([start[0]], [start[1]], marker="X", markersize=12,
+                               color=plotting.component_colour(component), markeredgecolor="white",
+                               linestyle="none")
+    surface_ax.set_title(rf"$\ln p(\mathbf{{X}})$ as $\boldsymbol{{\mu}}_{component + 1}$ moves")
+    surface_ax.set_xlabel(rf"$\mu_{{{component + 1},1}}$")
+    surface_ax.set_ylabel(rf"$\mu_{{{component + 1},2}}$")
+    surface_ax.set_aspect("equal")
+
+    def draw(mean_x1, mean_x2):
+        moved = means.copy()
+        moved[component] = (mean_x1, mean_x2)
+        plotting.update_ellipses(ellipses, moved, covariances)
+        plotting.update_means(mean_markers, moved)
+        where.set_data([mean_x1], [mean_x2])
+        return (
+            f"log-likelihood ln p(X) = <b>{log_likelihood_at(moved[component]):.2f}</b> "
+            f"(best on this grid: {top:.2f})"
+        )
+
+    sliders = {
+        "mean_x1": _slider(f"mean {component + 1}: x₁", start[0], grid_x1[0], grid_x1[-1], step),
+        "mean_x2": _slider(f"mean {component + 1}: x₂", start[1], grid_x2[0], grid_x2[-1], step),
+    }
+    artists = {"ellipses": ellipses, "means": mean_markers, "surface_marker": where}
+    return SliderFigure("Log-likelihood explorer", figure, sliders, draw, artists)
+
+
+def em_step_explorer(X, weights, means, covariances, component=0, span=4.0):
+    """Put one mean anywhere and see where a single EM step sends the mixture.
+
+    The dashed ellipses are the parameters you set with the sliders; the
+    points are coloured by their E-step responsibilities; the solid
+    ellipses are the M-step's new parameters computed from those colours.
+    """
+    X = check_data(X)
+    weights, means, covariances = check_parameters(weights, means, covariances, X.shape[1])
+    start = means[component].copy()
+
+    figure, (ax,) = _figure(1, width=6.5, height=5.0)
+    plotting.label_axes(ax, "One EM step: dashed = before, solid = after")
+    _fix_limits(ax, X)
+    points = plotting.plot_responsibilities(X, e_step_by_component(X, weights, means, covariances)[0].T, ax)
+    before = plotting.plot_ellipses(means, covariances, ax, n_stds=(2,), linestyle="--")
+    after = plotting.plot_ellipses(means, covariances, ax, n_stds=(2,))
+    after_markers = plotting.plot_means(means, ax)
+
+    def draw(mean_x1, mean_x2):
+        moved = means.copy()
+        moved[component] = (mean_x1, mean_x2)
+        responsibilities, _ = e_step_by_component(X, weights, moved, covariances)
+        new_weights, new_means, new_covariances = m_step_by_component(X, responsibilities, 1e-6, "full")
+        points.set_facecolors(plotting.responsibility_colours(responsibilities.T))
+        plotting.update_ellipses(before, moved, covariances, n_stds=(2,))
+        plotting.update_ellipses(after, new_means, new_covariances, n_stds=(2,))
+        plotting.update_means(after_markers, new_means)
+        shift = np.linalg.norm(new_means - moved, axis=1)
+        return "new weights π: " + ", ".join(f"{w:.2f}" for w in new_weights) + \
+            " · how far each mean moved: " + ", ".join(f"{s:.2f}" for s in shift)
+
+    sliders = {
+        "mean_x1": _slider(f"start mean {component + 1}: x₁", start[0], start[0] - span, start[0] + span, 0.1),
+        "mean_x2": _slider(f"start mean {component + 1}: x₂", start[1], start[1] - span, start[1] + span, 0.1),
+    }
+    artists = {"points": points, "ellipses_before": before, "ellipses_after": after, "means_after": after_markers}
+    return SliderFigure("One-EM-step explorer", figure, sliders, draw, artists)
+
+
+def sampling_explorer(weights, means, covariances, n_samples=600, rng=None):
+    """Ancestral sampling with sliders on the weight of component 1 and on component 2.
+
+    The uniform and normal draws behind every point are made once; a slider
+    only changes how they are turned into a sample (z_n from the weights,
+    x_n = mu_z + L_z eps_n), so you watch the same points move rather than
+    new random clouds.
+    """
+    weights, means, covariances = check_parameters(weights, means, covariances)
+    n_samples = check_count(n_samples, "n_samples", minimum=1)
+    rng = check_rng(rng)
+    if means.shape[0] < 2 or means.shape[1] != 2:
+        raise ValueError(f"sampling_explorer needs at least 2 components in 2 features, got means of shape {means.shape}")
+    uniforms = rng.random(n_samples)
+    standard_normal = rng.standard_normal((n_samples, 2))
+    stds = np.sqrt(np.diagonal(covariances[1]))
+    base_correlation = covariances[1, 0, 1] / (stds[0] * stds[1])
+
+    figure, (ax,) = _figure(1, width=6.5, height=5.0)
+    plotting.label_axes(ax, "Samples coloured by their component z")
+    # The view holds every component's 3-standard-deviation box; mean 2 can move anywhere in it.
+    three_stds = 3 * np.sqrt(np.diagonal(covariances, axis1=1, axis2=2))
+    low, high = (means - three_stds).min(axis=0), (means + three_stds).max(axis=0)
+    _fix_limits(ax, np.array([low, high]), margin=0.1)
+    points = ax.scatter(*standard_normal.T, s=12, linewidths=0)
+    ellipses = plotting.plot_ellipses(means, covariances, ax, n_stds=(2,))
+
+    def draw(weight_1, mean_2_x1, mean_2_x2, spread_2, correlation_2):
+        new_weights = weights.copy()
+        new_weights[0] = weight_1
+        new_weights[1:] = (1 - weight_1) * weights[1:] / weights[1:].sum()
+        new_means = means.copy()
+        new_means[1] = (mean_2_x1, mean_2_x2)
+        new_covariances = covariances.copy()
+        scaled = spread_2 * stds
+        new_covariances[1] = [[scaled[0] ** 2, correlation_2 * scaled[0] * scaled[1]],
+                              [correlation_2 * scaled[0] * scaled[1], scaled[1] ** 2]]
+        labels = np.minimum(np.searchsorted(np.cumsum(new_weights), uniforms, side="right"), len(weights) - 1)
+        factors = np.linalg.cholesky(new_covariances)
+        samples = new_means[labels] + np.einsum("nij,nj->ni", factors[labels], standard_normal)
+        points.set_offsets(samples)
+        points.set_facecolors([plotting.component_colour(k) for k in labels])
+        plotting.update_ellipses(ellipses, new_means, new_covariances, n_stds=(2,))
+        return "samples per component: " + _count_caption(labels, len(weights))
+
+    sliders = {
+        "weight_1": _slider("weight π₁ of component 1", float(weights[0]), 0.0, 1.0, 0.01),
+        "mean_2_x1": _slider("mean of component 2: x₁", float(means[1, 0]), low[0], high[0], 0.1),
+        "mean_2_x2": _slider("mean of component 2: x₂", float(means[1, 1]), low[1], high[1], 0.1),
+        "spread_2": _slider("spread of component 2 (×σ)", 1.0, 0.2, 2.5, 0.05),
+        "correlation_2": _slider("correlation of component 2", float(base_correlation), -0.95, 0.95, 0.05),
+    }
+    return SliderFigure("Sampling explorer", figure, sliders, draw, {"points": points, "ellipses": ellipses})
+
+
+def restart_explorer(X, fits):
+    """Step through EM runs from different starts: each run's path, its end, and its log-likelihood.
+
+    Left: the data, the path of every mean from its start (circle) to its
+    end (cross), and the final 1-2-3 standard-deviation ellipses. Right: the
+    final log-likelihood of every run, with the selected one marked.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 2)
+    fits : list of GMMFit
+        Runs with the same number of components, e.g. from different seeds.
+    """
+    X = check_data(X)
+    if len(fits) < 2 or len({fit.means.shape for fit in fits}) != 1:
+        raise ValueError("fits must be at least 2 GMMFit results with the same number of components and features")
+    paths = [np.array([parameters.means for parameters in fit.history]) for fit in fits]  # (n_iter + 1, K, 2)
+    finals = np.array([fit.log_likelihood for fit in fits])
+    n_components = fits[0].means.shape[0]
+
+    figure, (data_ax, runs_ax) = _figure(2, width=8.0, height=4.2, width_ratios=(1.3, 1))
+    plotting.label_axes(data_ax, "Each mean's path, start ○ to end ×")
+    _fix_limits(data_ax, X)
+    plotting.plot_points(X, data_ax, alpha=0.35)
+    path_lines = [data_ax.plot([], [], color=plotting.component_colour(k), linewidth=1.5, zorder=3)[0]
+                  for k in range(n_components)]
+    start_markers = [data_ax.plot([], [], marker="o", markersize=7, markerfacecolor="white", linestyle="none",
+                                  color=plotting.component_colour(k), zorder=4)[0] for k in range(n_components)]
+    ellipses = plotting.plot_ellipses(fits[0].means, fits[0].covariances, data_ax)
+    end_markers = plotting.plot_means(fits[0].means, data_ax)
+    runs_ax.plot(np.arange(len(fits)), finals, marker="o", linestyle="none", color="#555555")
+    runs_ax.axhline(finals.max(), color="#999999", linewidth=1, linestyle=":")
+    (selected,) = runs_ax.plot([0], [finals[0]], marker="o", markersize=11, markerfacecolor="none",
+                               markeredgewidth=2, color=plotting.COMPONENT_COLOURS[1], linestyle="none")
+    runs_ax.set_xlabel("run (start)")
+    runs_ax.set_ylabel("final log-likelihood")
+    runs_ax.set_title("Where each run ended")
+    runs_ax.grid(alpha=0.3)
+
+    def draw(run):
+        fit = fits[run]
+        for k in range(n_components):
+            path_lines[k].set_data(paths[run][:, k, 0], paths[run][:, k, 1])
+            start_markers[k].set_data([paths[run][0, k, 0]], [paths[run][0, k, 1]])
+        plotting.update_ellipses(ellipses, fit.means, fit.covariances)
+        plotting.update_means(end_markers, fit.means)
+        selected.set_data([run], [finals[run]])
+        gap = finals.max() - finals[run]
+        verdict = "as good as the best run" if round(gap, 2) == 0 else f"{gap:.2f} below the best run"
+        return (f"<b>run {run}</b>: {fit.n_iter} iterations, {'converged' if fit.converged else 'not converged'}, "
+                f"final log-likelihood {finals[run]:.2f} ({verdict})")
+
+    artists = {"paths": path_lines, "starts": start_markers, "ellipses": ellipses, "ends": end_markers,
+               "selected_run": selected}
+    slider = _slider("run (start)", 0, 0, len(fits) - 1, 1)
+    return SliderFigure("Restart explorer", figure, {"run": slider}, draw, artists)
+
+
+def kmeans_limit_explorer(X, means, weights=None, epsilon_range=(1e-3, 1e2)):
+    """Shrink a shared spherical covariance epsilon I and watch EM's soft assignments turn into k-means'.
+
+    With Sigma_k = epsilon I for every k (Bishop section 9.3.2),
+    gamma(z_nk) is proportional to pi_k exp(-|x_n - mu_k|^2 / (2 epsilon)); as
+    epsilon -> 0 each point's responsibility goes to 1 for its nearest mean.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 2)
+    means : array-like of shape (n_components, 2)
+    weights : array-like of shape (n_components,), optional
+        pi_k; equal by default.
+    epsilon_range : (float, float)
+        The slider's smallest and largest epsilon.
+    """
+    X = check_data(X)
+    means = np.asarray(means, dtype=float)
+    n_components = means.shape[0]
+    weights = np.full(n_components, 1.0 / n_components) if weights is None else weights
+    weights, means, _ = check_parameters(weights, means, np.repeat(np.eye(2)[np.newaxis], n_components, axis=0), 2)
+    low, high = np.log10(epsilon_range[0]), np.log10(epsilon_range[1])
+
+    def responsibilities_at(epsilon):
+        return e_step_by_component(X, weights, means, np.repeat(epsilon * np.eye(2)[np.newaxis], n_components, 0))[0]
+
+    curve_epsilons = np.logspace(low, high, 60)
+    certainty = np.array([responsibilities_at(epsilon).max(axis=0).mean() for epsilon in curve_epsilons])
+
+    figure, (data_ax, curve_ax) = _figure(2, width=8.0, height=4.0, width_ratios=(1.2, 1))
+    plotting.label_axes(data_ax, r"Responsibilities with $\boldsymbol{\Sigma}_k = \epsilon\mathbf{I}$")
+    _fix_limits(data_ax, X)
+    points = plotting.plot_responsibilities(X, responsibilities_at(epsilon_range[1]).T, data_ax)
+    circles = plotting.plot_ellipses(means, np.repeat(np.eye(2)[np.newaxis], n_components, 0), data_ax,
+                                     n_stds=(1,))
+    plotting.plot_means(means, data_ax)
+    curve_ax.semilogx(curve_epsilons, certainty, color="#333333")
+    (marker,) = curve_ax.plot([], [], marker="o", markersize=9, color=plotting.COMPONENT_COLOURS[1], linestyle="none")
+    curve_ax.set_xlabel(r"$\epsilon$ (shared variance)")
+    curve_ax.set_ylabel(r"mean of $\max_k \gamma(z_{nk})$")
+    curve_ax.set_title("Soft → hard as ε → 0")
+    curve_ax.set_ylim(1.0 / n_components - 0.05, 1.02)
+    curve_ax.grid(alpha=0.3)
+
+    def draw(epsilon):
+        responsibilities = responsibilities_at(epsilon)
+        points.set_facecolors(plotting.responsibility_colours(responsibilities.T))
+        plotting.update_ellipses(circles, means, np.repeat(epsilon * np.eye(2)[np.newaxis], n_components, 0),
+                                 n_stds=(1,))
+        mean_certainty = responsibilities.max(axis=0).mean()
+        marker.set_data([epsilon], [mean_certainty])
+        hard = int((responsibilities.max(axis=0) > 0.99).sum())
+        return (f"ε = {epsilon:.3g} · mean of max<sub>k</sub> γ(z<sub>nk</sub>) = {mean_certainty:.3f} · "
+                f"points assigned with γ > 0.99: {hard} of {X.shape[0]}")
+
+    slider = widgets.FloatLogSlider(value=epsilon_range[1], base=10, min=low, max=high, step=0.05,
+                                    description="shared variance ε", readout_format=".3g", layout=SLIDER_LAYOUT,
+                                    style=SLIDER_STYLE)
+    artists = {"points": points, "circles": circles, "curve_marker": marker}
+    return SliderFigure("k-means limit explorer", figure, {"epsilon": slider}, draw, artists)

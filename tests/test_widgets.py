@@ -1,0 +1,160 @@
+"""The slider widgets, driven headlessly: move a slider, check what it controls changed."""
+
+import base64
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+
+import gmm_lessons as gl
+from gmm_lessons import plotting, widgets
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def data():
+    return gl.seed_dataset()[0]
+
+
+@pytest.fixture(scope="module")
+def fit(data):
+    return gl.fit_gmm(data, 3, init="random", rng=3, max_iter=30)
+
+
+def _facecolours(widget):
+    return widget.artists["points"].get_facecolors()
+
+
+def test_em_history_explorer_scrubs_the_stored_fit(data, fit):
+    widget = widgets.em_history_explorer(data, fit)
+    slider = widget.sliders["iteration"]
+    assert (slider.min, slider.max, slider.value) == (0, fit.n_iter, 0)
+    first_image, first_caption = widget.image.value, widget.caption.value
+    for iteration in (1, fit.n_iter // 2, fit.n_iter):
+        slider.value = iteration
+        parameters = fit.history[iteration]
+        expected = plotting.responsibility_colours(gl.e_step(data, *parameters))
+        np.testing.assert_allclose(_facecolours(widget), expected)
+        for component_ellipses, mean in zip(widget.artists["ellipses"], parameters.means):
+            np.testing.assert_allclose([patch.get_center() for patch in component_ellipses], [mean] * 3)
+        marker = widget.artists["curve_marker"]
+        assert marker.get_xdata()[0] == iteration
+        assert marker.get_ydata()[0] == pytest.approx(fit.log_likelihood_history[iteration])
+        assert f"iteration {iteration}</b> of {fit.n_iter}" in widget.caption.value
+        assert f"{fit.log_likelihood_history[iteration]:.2f}" in widget.caption.value
+    assert widget.image.value != first_image
+    assert widget.caption.value != first_caption
+
+
+def test_responsibility_explorer_recolours_with_the_moved_mean(data, fit):
+    widget = widgets.responsibility_explorer(data, fit.weights, fit.means, fit.covariances, component=1)
+    before = _facecolours(widget).copy()
+    image_before = widget.image.value
+    widget.sliders["mean_x1"].value = widget.sliders["mean_x1"].min
+    widget.sliders["mean_x2"].value = widget.sliders["mean_x2"].max
+    moved = fit.means.copy()
+    moved[1] = (widget.sliders["mean_x1"].value, widget.sliders["mean_x2"].value)
+    expected = plotting.responsibility_colours(gl.e_step(data, fit.weights, moved, fit.covariances))
+    np.testing.assert_allclose(_facecolours(widget), expected)
+    assert not np.allclose(_facecolours(widget), before)
+    assert widget.image.value != image_before
+    counts = np.bincount(gl.e_step(data, fit.weights, moved, fit.covariances).argmax(axis=1), minlength=3)
+    assert re.findall(r"■</span> (\d+)", widget.caption.value) == [str(c) for c in counts]
+
+
+def test_likelihood_explorer_reports_the_log_likelihood_of_the_moved_mean(data, fit):
+    widget = widgets.likelihood_explorer(data, fit.weights, fit.means, fit.covariances, component=0, n_steps=11)
+    widget.sliders["mean_x1"].value = widget.sliders["mean_x1"].min
+    moved = fit.means.copy()
+    moved[0] = (widget.sliders["mean_x1"].value, widget.sliders["mean_x2"].value)
+    reported = float(re.search(r"<b>(-?[\d.]+)</b>", widget.caption.value).group(1))
+    assert reported == pytest.approx(gl.log_likelihood(data, fit.weights, moved, fit.covariances), abs=0.01)
+    assert reported < gl.log_likelihood(data, fit.weights, fit.means, fit.covariances)
+
+
+def test_em_step_explorer_draws_the_m_step_of_the_e_step(data, fit):
+    widget = widgets.em_step_explorer(data, fit.weights, fit.means, fit.covariances, component=2)
+    widget.sliders["mean_x2"].value = widget.sliders["mean_x2"].min
+    moved = fit.means.copy()
+    moved[2] = (widget.sliders["mean_x1"].value, widget.sliders["mean_x2"].value)
+    _, new_means, new_covariances = gl.m_step(data, gl.e_step(data, fit.weights, moved, fit.covariances))
+    before = [patches[0] for patches in widget.artists["ellipses_before"]]
+    after = [patches[0] for patches in widget.artists["ellipses_after"]]
+    np.testing.assert_allclose([patch.get_center() for patch in before], moved)
+    np.testing.assert_allclose([patch.get_center() for patch in after], new_means)
+    width, height, _ = plotting.ellipse_geometry(new_covariances[2], n_std=2)
+    assert (after[2].width, after[2].height) == pytest.approx((width, height))
+
+
+def test_sampling_explorer_weight_slider_moves_points_between_components():
+    widget = widgets.sampling_explorer([0.5, 0.5], [[0.0, 0.0], [4.0, 4.0]], [np.eye(2), np.eye(2)], 400, rng=0)
+    owner = plotting.component_colour
+    widget.sliders["weight_1"].value = 1.0
+    assert re.findall(r"■</span> (\d+)", widget.caption.value) == ["400", "0"]
+    np.testing.assert_allclose(_facecolours(widget)[:, :3], np.tile(matplotlib.colors.to_rgb(owner(0)), (400, 1)))
+    widget.sliders["weight_1"].value = 0.0
+    assert re.findall(r"■</span> (\d+)", widget.caption.value) == ["0", "400"]
+
+
+def test_sampling_explorer_moves_component_2_samples_with_its_mean():
+    widget = widgets.sampling_explorer([0.0, 1.0], [[0.0, 0.0], [0.0, 0.0]], [np.eye(2), np.eye(2)], 2000, rng=1)
+    slider = widget.sliders["mean_2_x1"]
+    slider.value = slider.max
+    samples = widget.artists["points"].get_offsets()
+    assert samples[:, 0].mean() == pytest.approx(slider.max, abs=0.1)
+    widget.sliders["spread_2"].value = 2.0
+    assert widget.artists["points"].get_offsets()[:, 1].std() == pytest.approx(2.0, rel=0.1)
+
+
+def test_slider_figure_text_and_static_image_for_readers_without_a_kernel(data, fit):
+    widget = widgets.em_history_explorer(data, fit)
+    bundle = widget._repr_mimebundle_()
+    assert bundle["text/plain"] == "<EM iteration explorer: move the sliders in a running notebook>"
+    assert base64.b64decode(bundle["image/png"]).startswith(PNG_SIGNATURE)
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_sampling_explorer_rejects_one_dimensional_mixtures():
+    with pytest.raises(ValueError, match="2 components in 2 features"):
+        widgets.sampling_explorer([1.0], [[0.0, 0.0]], [np.eye(2)])
+
+
+def test_restart_explorer_shows_each_run(data):
+    fits = [gl.fit_gmm(data, 3, init="random", rng=seed, max_iter=40) for seed in range(4)]
+    widget = widgets.restart_explorer(data, fits)
+    slider = widget.sliders["run"]
+    assert (slider.min, slider.max) == (0, 3)
+    for run in (3, 1):
+        slider.value = run
+        fit = fits[run]
+        path = np.array([parameters.means for parameters in fit.history])
+        for k, line in enumerate(widget.artists["paths"]):
+            np.testing.assert_allclose(np.column_stack(line.get_data()), path[:, k])
+        np.testing.assert_allclose([m.get_xdata()[0] for m in widget.artists["ends"]], fit.means[:, 0])
+        assert widget.artists["selected_run"].get_ydata()[0] == pytest.approx(fit.log_likelihood)
+        assert f"run {run}</b>: {fit.n_iter} iterations" in widget.caption.value
+
+
+def test_restart_explorer_needs_comparable_fits(data):
+    with pytest.raises(ValueError, match="same number of components"):
+        widgets.restart_explorer(data, [gl.fit_gmm(data, 2, rng=0), gl.fit_gmm(data, 3, rng=0)])
+
+
+def test_kmeans_limit_explorer_hardens_the_responsibilities_as_epsilon_shrinks(data, fit):
+    widget = widgets.kmeans_limit_explorer(data, fit.means)
+    slider = widget.sliders["epsilon"]
+    slider.value = 10 ** slider.max
+    soft = _facecolours(widget).copy()
+    slider.value = 10 ** slider.min
+    nearest = ((data[:, None, :] - fit.means[None]) ** 2).sum(axis=2).argmin(axis=1)
+    one_hot = np.eye(3)[nearest]
+    np.testing.assert_allclose(_facecolours(widget), plotting.responsibility_colours(one_hot), atol=1e-6)
+    assert not np.allclose(soft, _facecolours(widget))
+    assert f"γ > 0.99: {data.shape[0]} of {data.shape[0]}" in widget.caption.value
+    radius = widget.artists["circles"][0][0].width / 2
+    assert radius == pytest.approx(np.sqrt(10 ** slider.min))
