@@ -2,14 +2,17 @@
 #   make lab        set up, then open the lessons in JupyterLab (127.0.0.1, with a token)
 #   make test       set up, then run every test (package, widgets, notebooks via nbval)
 #   make notebooks  re-execute every lesson in a fresh kernel and store its outputs
+#   make student    homework copies of every lesson, solutions removed, in build/student
+#   make slides     a reveal.js slide deck of every lesson, for offline use, in build/slides
 #   make benchmark  time the EM iteration against scikit-learn and the original lesson
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+SLIDES_ASSETS := tools/slides/node_modules/.installed
 
-.PHONY: setup lab test notebooks benchmark
+.PHONY: setup lab test notebooks student slides benchmark
 
 setup: $(INSTALLED)
 
@@ -25,10 +28,26 @@ lab: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
 
-# Widget state is not stored: each slider widget carries a still PNG for readers without a kernel.
+# Widget state is not stored (each slider widget carries a still PNG for readers without a
+# kernel), nor are execution timestamps (they would change every cell at every run).
 notebooks: $(INSTALLED)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.store_widget_state=False notebooks/*.ipynb
+		--ExecutePreprocessor.store_widget_state=False --ExecutePreprocessor.record_timing=False \
+		notebooks/[0-9][0-9]_*.ipynb
+
+# Student copies of every lesson (solutions removed, outputs cleared) in build/student.
+student: $(INSTALLED)
+	$(BIN)/python tools/homework.py notebooks build/student
+
+# Slide decks of every lesson in build/slides: open NN_name.slides.html in a browser (offline,
+# also from file://). reveal.js, MathJax 2, require.js and jQuery are the npm packages pinned in
+# tools/slides/package-lock.json, installed again only when the lock file changes.
+slides: $(INSTALLED) $(SLIDES_ASSETS)
+	$(BIN)/python tools/slides.py notebooks build/slides
+
+$(SLIDES_ASSETS): tools/slides/package.json tools/slides/package-lock.json
+	npm ci --prefix tools/slides --no-audit --no-fund
+	touch $@
 
 benchmark: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_em_iteration.py

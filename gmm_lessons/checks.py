@@ -3,15 +3,25 @@
 Each "Your turn" exercise asks for a function with the original lesson's
 signature; the cell after it passes that function to one of these checks:
 
-=========================================  =====================================================
-``check_sample_mixture(sample_mixture)``   ``fn(weights, means, covariances, n_samples, rng=rng)``
-                                           returns ``(X, labels)``
-``check_e_step(e_step)``                   ``fn(X, weights, means, covariances)`` returns the
-                                           responsibilities, shape (n_samples, n_components)
-``check_m_step(m_step)``                   ``fn(X, responsibilities)`` returns
-                                           ``(weights, means, covariances)``
-``check_log_likelihood(log_likelihood)``   ``fn(X, weights, means, covariances)`` returns a number
-=========================================  =====================================================
+============================================  ===========================================================
+``check_sample_mixture(sample_mixture)``      ``fn(weights, means, covariances, n_samples, rng=rng)``
+                                              returns ``(X, labels)``
+``check_e_step(e_step)``                      ``fn(X, weights, means, covariances)`` returns the
+                                              responsibilities, shape (n_samples, n_components)
+``check_m_step(m_step)``                      ``fn(X, responsibilities)`` returns
+                                              ``(weights, means, covariances)``
+``check_log_likelihood(log_likelihood)``      ``fn(X, weights, means, covariances)`` returns a number
+``check_gmm_em(gmm_em)``                      ``fn(X, num_components, num_iterations, rng)`` returns
+                                              ``(weights, means, covariances)``
+``check_kmeans_plus_plus(kmeans_plus_plus)``  ``fn(data, num_components, rng)`` returns the row indices
+                                              of the seeds, shape (num_components,)
+``check_n_parameters(n_parameters)``          ``fn(num_components, num_features, covariance_type)``
+                                              returns an int
+``check_align_components(align_components)``  ``fn(means, reference_means)`` returns ``order``, with
+                                              ``means[order]`` lined up with ``reference_means``
+``check_sample_images(sample_images)``        ``fn(weights, means, covariances, n_samples, rng,
+                                              pixel_mean, basis)`` returns images (n_samples, n_pixels)
+============================================  ===========================================================
 
 A check runs a few small, named cases, each chosen to catch one mistake that
 learners really make. A wrong function raises :class:`CheckFailed` (an
@@ -19,10 +29,10 @@ learners really make. A wrong function raises :class:`CheckFailed` (an
 own traceback) saying what is wrong and hinting at the fix; a right one
 prints one line. Results are compared with this package's reference
 functions to ``rtol=1e-6, atol=1e-8`` (the M-step with ``reg_covar=0``: Bishop's M-step
-exactly). Samples are judged by statistical tests that a correct sampler
-fails with probability below one in a million. The cases draw their data from
-private generators; the sampling check reads the global numpy random state
-only to see whether *your* function uses it, and restores it.
+exactly). Samples and seedings are judged by statistical tests that a correct
+function fails with probability below one in a million. The cases draw their
+data from private generators; the sampling and seeding checks read the global
+numpy random state only to see whether *your* function uses it, and restore it.
 """
 
 import traceback
@@ -31,6 +41,7 @@ import numpy as np
 from scipy.special import logsumexp, softmax
 from scipy.stats import chi2
 
+from .alignment import match_components as reference_match_components
 from .em import e_step as reference_e_step
 from .em import log_likelihood as reference_log_likelihood
 from .em import log_mixture_density
@@ -38,6 +49,7 @@ from .em import m_step as reference_m_step
 from .gaussian import log_gaussian_density
 from .fitting import fit_gmm, initialize_parameters
 from .sampling import sample_mixture as reference_sample_mixture
+from .selection import n_parameters as reference_n_parameters
 
 # Deterministic results must match the reference to within these.
 RTOL = 1e-6
@@ -118,14 +130,16 @@ def _run(exercise, step, fn, cases):
     print(f"check_{exercise}: all {len(cases)} cases passed - your {step} is correct.")
 
 
-def _call(fn, exercise, arrays, *args, **kwargs):
-    """Call ``fn(*arrays.values(), *args, **kwargs)`` as a learner would.
+def _call(fn, exercise, arguments, *args, **kwargs):
+    """Call ``fn(*arguments.values(), *args, **kwargs)`` as a learner would.
 
-    The learner's exceptions become ``AssertionError`` (a stub's
-    ``NotImplementedError`` in one line, anything else chained, with a hint),
-    and changing an input array in place is reported.
+    ``arguments`` names the leading arguments, for messages; the arrays among
+    them are passed as copies. The learner's exceptions become
+    ``AssertionError`` (a stub's ``NotImplementedError`` in one line,
+    anything else chained, with a hint), and changing an input array in place
+    is reported.
     """
-    given = {name: value.copy() for name, value in arrays.items()}
+    given = {name: value.copy() if isinstance(value, np.ndarray) else value for name, value in arguments.items()}
     try:
         result = fn(*given.values(), *args, **kwargs)
     except NotImplementedError:
@@ -136,10 +150,10 @@ def _call(fn, exercise, arrays, *args, **kwargs):
     except Exception as error:
         raise CheckFailed(
             f"{exercise}: your function raised {type(error).__name__}: {str(error).strip()} - "
-            f"{_error_hint(error, arrays)}"
+            f"{_error_hint(error, arguments)}"
         ) from error
     for name, value in given.items():
-        if not np.array_equal(value, arrays[name]):
+        if isinstance(value, np.ndarray) and not np.array_equal(value, arguments[name]):
             raise CheckFailed(
                 f"{exercise}: your function changed {name} in place - compute new arrays (diff = X - means[k]) "
                 f"instead of updating the inputs with -=, /= or {name}[...] = ..., which changes the caller's data"
@@ -147,14 +161,28 @@ def _call(fn, exercise, arrays, *args, **kwargs):
     return result
 
 
-def _error_hint(error, arrays):
-    shapes = ", ".join(f"{name} of shape {value.shape}" for name, value in arrays.items())
+def _error_hint(error, arguments):
+    given = ", ".join(_describe_argument(name, value) for name, value in arguments.items())
     if "broadcast" in str(error):
         return (
-            f"it was called with {shapes}; to divide or subtract row by row, keep the summed axis "
+            f"it was called with {given}; to divide or subtract row by row, keep the summed axis "
             "(.sum(axis=1, keepdims=True)) or add one ([:, np.newaxis])"
         )
-    return f"it was called with {shapes}; its traceback shows the line that failed"
+    # The messages of a @ b (np.matmul) and np.dot when the inner axes differ.
+    if "core dimension" in str(error) or "not aligned" in str(error):
+        return (
+            f"it was called with {given}; a @ b needs the last axis of a as long as the first axis of b - "
+            "compare the shapes on the failing line: is an array transposed that should not be, or the other way?"
+        )
+    return f"it was called with {given}; its traceback shows the line that failed"
+
+
+def _describe_argument(name, value):
+    if isinstance(value, np.ndarray):
+        return f"{name} of shape {value.shape}"
+    if isinstance(value, (int, float, str, np.number)):
+        return f"{name}={value!r}"
+    return f"{name} (a {type(value).__name__})"
 
 
 def _describe(value):
@@ -194,6 +222,18 @@ def _as_array(result, exercise, name, axes, shape, hints=None):
             hint = f"your function returned {_describe(result)}; return only {name}"
         raise CheckFailed(message + (f" - {hint}" if hint else ""))
     return array
+
+
+def _as_indices(result, exercise, name, axes, shape, hints=None):
+    """The learner's result as an integer array of the expected shape: indices that can pick rows."""
+    array = _as_array(result, exercise, name, axes, shape, hints)
+    dtype = np.asarray(result).dtype
+    if not np.issubdtype(dtype, np.integer):
+        raise CheckFailed(
+            f"{exercise}: {name} must hold integers, got {_fmt(array)} of type {dtype} - "
+            "an array of floats cannot pick rows; make it an integer array (np.array(a_list_of_ints), dtype=int)"
+        )
+    return array.astype(int)
 
 
 def _assert_finite(values, exercise, name, hint="look for 0 / 0, log(0) or the log of a negative number"):
@@ -747,24 +787,40 @@ def _same_state(state, other):
     return all(np.array_equal(part, other_part) for part, other_part in zip(state, other))
 
 
-def _samples(fn, n_samples, seed):
-    """The learner's (X, labels) from ``rng=np.random.default_rng(seed)``, checked for shape and values.
+def _call_with_own_rng(fn, exercise, global_calls, rng_calls, arguments, *args, **kwargs):
+    """:func:`_call`, failing if fn drew from numpy's global random state, which is restored either way.
 
-    Also checks that fn leaves numpy's global random state alone, and
-    restores that state either way.
+    ``global_calls`` and ``rng_calls`` name, for the message, the
+    ``np.random`` functions a learner may have used and what to use instead.
     """
     global_state = np.random.get_state()
     try:
-        result = _call(fn, "sample_mixture", SAMPLING_COMPONENTS, n_samples, rng=np.random.default_rng(seed))
+        result = _call(fn, exercise, arguments, *args, **kwargs)
         global_state_used = not _same_state(np.random.get_state(), global_state)
     finally:
         np.random.set_state(global_state)
     if global_state_used:
         raise CheckFailed(
-            "sample_mixture: your function used numpy's global random state (np.random.choice, "
-            "np.random.multivariate_normal, ...) - draw everything from the rng argument: rng.choice(...), "
-            "rng.multivariate_normal(...), rng.standard_normal(...)"
+            f"{exercise}: your function used numpy's global random state ({global_calls}) - "
+            f"draw everything from the rng argument: {rng_calls}"
         )
+    return result
+
+
+def _samples(fn, n_samples, seed):
+    """The learner's (X, labels) from ``rng=np.random.default_rng(seed)``, checked for shape and values.
+
+    Also checks that fn leaves numpy's global random state alone.
+    """
+    result = _call_with_own_rng(
+        fn,
+        "sample_mixture",
+        "np.random.choice, np.random.multivariate_normal, ...",
+        "rng.choice(...), rng.multivariate_normal(...), rng.standard_normal(...)",
+        SAMPLING_COMPONENTS,
+        n_samples,
+        rng=np.random.default_rng(seed),
+    )
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         raise CheckFailed(
             f"sample_mixture: expected a pair (X, labels), got {_describe(result)} - "
@@ -976,7 +1032,8 @@ def _em_loop_references(X, num_iterations, seed):
 
 def _em_loop_outputs(fn, num_iterations, seed):
     inputs = _em_loop_data()
-    result = _call(fn, "gmm_em", inputs, 3, num_iterations, np.random.default_rng(seed))
+    arguments = {**inputs, "num_components": 3, "num_iterations": num_iterations, "rng": np.random.default_rng(seed)}
+    result = _call(fn, "gmm_em", arguments)
     if not isinstance(result, (tuple, list)) or len(result) != 3:
         raise CheckFailed(
             f"gmm_em: expected a tuple (weights, means, covariances), got {_describe(result)} - "
@@ -1053,3 +1110,612 @@ def check_gmm_em(fn):
         Saying what is wrong and how to fix it, at the first failing case.
     """
     _run("gmm_em", "EM loop", fn, EM_LOOP_CASES)
+
+
+# ---------------------------------------------------------------------------
+# k-means++ seeding: fn(data, num_components, rng) -> indices (num_components,)
+# ---------------------------------------------------------------------------
+
+# Three points on a line: after a first seed at 0, D^2 makes the point at 4 sixteen times as likely as the
+# point at 1 to be the second seed (D alone: four times, uniform: as likely).
+SEEDING_LINE = np.array([[0.0], [1.0], [4.0]])
+# Two tight pairs, rows 0, 1 and rows 2, 3. The first two seeds almost always land in different pairs; the third,
+# with D the distance to the nearest seed, is then the partner of either seed with probability 1/2.
+SEEDING_PAIRS = np.array([[0.0], [1.0], [10.0], [11.0]])
+# Seedings drawn for the statistical cases. On the line, the least likely (first, second) pair is still
+# expected 100 times, so the chi-squared test is sound; on the pairs, a 6-standard-error band on how often
+# the third seed joins the second seed's pair is +-15 percentage points around 50%.
+N_SEEDINGS_LINE = 3000
+N_SEEDINGS_PAIRS = 400
+
+
+def _seeds(fn, data, num_components, rng):
+    """The learner's seeds: distinct integer row indices of data, drawn without numpy's global random state."""
+    result = _call_with_own_rng(
+        fn,
+        "kmeans_plus_plus",
+        "np.random.randint, np.random.choice, ...",
+        "rng.integers(n_samples), rng.choice(n_samples, p=...)",
+        {"data": data, "num_components": num_components, "rng": rng},
+    )
+    n_samples, n_features = data.shape
+    indices = _as_indices(
+        result,
+        "kmeans_plus_plus",
+        "indices",
+        "(num_components,)",
+        (num_components,),
+        hints={(num_components, n_features): "those are the seed points data[indices] - return their row indices"},
+    )
+    if indices.min() < 0 or indices.max() >= n_samples:
+        hint = (
+            "count rows from 0"
+            if np.all((indices >= 1) & (indices <= n_samples))
+            else "each index is the number of a row of data"
+        )
+        raise CheckFailed(
+            f"kmeans_plus_plus: indices must be rows of data, 0..{n_samples - 1}, got {indices.tolist()} - {hint}"
+        )
+    if len(set(indices.tolist())) < num_components:
+        repeated = next(index for position, index in enumerate(indices) if index in indices[:position])
+        raise CheckFailed(
+            f"kmeans_plus_plus: row {repeated} was picked twice ({indices.tolist()}) - a row already chosen has "
+            "D(x_n) = 0, D being the distance to the nearest seed so far, so D^2 sampling never draws it again: "
+            "keep D^2 up to date with np.minimum(D^2, squared distance to the new seed) and draw with "
+            "rng.choice(n_samples, p=D^2 / D^2.sum())"
+        )
+    return indices
+
+
+def _seeding_counts(fn, data, num_components, n_seedings, seed):
+    """How often each sequence of seeds came up in n_seedings calls sharing one generator.
+
+    Returns an array with one axis of length n_samples per seed.
+    """
+    rng = np.random.default_rng(seed)
+    counts = np.zeros((data.shape[0],) * num_components)
+    for _ in range(n_seedings):
+        counts[tuple(_seeds(fn, data, num_components, rng))] += 1
+    return counts
+
+
+def _seeding_probabilities(data, num_components, power):
+    """The probability of every sequence of seeds, shaped as :func:`_seeding_counts`.
+
+    The first seed is uniform; each next one is drawn with probability
+    proportional to D(x_n)^power, D the distance to the nearest seed so far:
+    power 2 is k-means++, power 0 draws uniformly among the rows not chosen.
+    """
+    n_samples = data.shape[0]
+    probabilities = np.zeros((n_samples,) * num_components)
+
+    def extend(seeds, probability):
+        if len(seeds) == num_components:
+            probabilities[tuple(seeds)] = probability
+            return
+        distances = np.sqrt(((data[:, np.newaxis, :] - data[seeds]) ** 2).sum(axis=2)).min(axis=1)
+        weights = np.where(distances > 0, distances**power, 0.0)
+        for row in np.flatnonzero(weights):
+            extend(seeds + [row], probability * weights[row] / weights.sum())
+
+    for first in range(n_samples):
+        extend([first], 1 / n_samples)
+    return probabilities
+
+
+def _fits(counts, probabilities):
+    """Whether the counts are plausible draws from these probabilities (chi-squared, false alarm CHI2_FALSE_ALARM)."""
+    expected = counts.sum() * probabilities
+    if np.any(counts[expected == 0] > 0):
+        return False
+    possible = expected > 0
+    statistic = ((counts[possible] - expected[possible]) ** 2 / expected[possible]).sum()
+    return statistic <= chi2.isf(CHI2_FALSE_ALARM, df=possible.sum() - 1)
+
+
+def _kmeans_pp_indices(fn):
+    """Twelve points, four seeds: four distinct integer row indices."""
+    _seeds(fn, _points(THREE_COMPONENTS, 12, seed=7), 4, np.random.default_rng(0))
+
+
+def _kmeans_pp_uses_rng(fn):
+    """The same seed gives the same indices; other seeds give others."""
+    data = _points(THREE_COMPONENTS, 12, seed=7)
+    first, again, *others = (_seeds(fn, data, 4, np.random.default_rng(seed)) for seed in (1, 1, 2, 3, 4, 5, 6))
+    if not np.array_equal(first, again):
+        raise CheckFailed(
+            "kmeans_plus_plus: two generators with the same seed gave different indices - draw everything from the "
+            "rng argument, not from a new generator (np.random.default_rng()) made inside your function"
+        )
+    if all(np.array_equal(first, other) for other in others):
+        raise CheckFailed(
+            "kmeans_plus_plus: your indices do not depend on the rng argument (generators with six different seeds "
+            "gave the same indices) - draw from rng itself rather than a generator with a fixed seed"
+        )
+
+
+def _kmeans_pp_d_squared(fn):
+    """On three points on a line, x = 0, 1, 4: the first seed uniform, the second with probability D^2 / sum D^2."""
+    counts = _seeding_counts(fn, SEEDING_LINE, 2, N_SEEDINGS_LINE, seed=8)
+    probabilities = _seeding_probabilities(SEEDING_LINE, 2, power=2)
+    if _fits(counts, probabilities):
+        return
+    wrong_powers = (
+        (
+            0,
+            "your seeds are drawn uniformly",
+            "draw each next seed with probability D(x_n)^2 / sum_m D(x_m)^2: "
+            "rng.choice(n_samples, p=squared_distance / squared_distance.sum())",
+        ),
+        (
+            1,
+            "your seeds are drawn with probability proportional to D(x_n), not D(x_n)^2",
+            "square the distances: ((data - data[seed]) ** 2).sum(axis=1), without np.sqrt",
+        ),
+    )
+    for power, mistake, fix in wrong_powers:
+        if _fits(counts, _seeding_probabilities(SEEDING_LINE, 2, power)):
+            share = counts[0, 1] / counts[0].sum()
+            expected_share = probabilities[0, 1] / probabilities[0].sum()
+            raise CheckFailed(
+                f"kmeans_plus_plus: {mistake}: on three points x = 0, 1, 4, after a first seed at 0 your second "
+                f"seed was the point at 1 in {share:.0%} of seedings, where D^2 sampling gives {expected_share:.0%} "
+                f"(the point at 4 is 16 times as likely) - {fix}"
+            )
+    raise CheckFailed(
+        f"kmeans_plus_plus: on three points x = 0, 1, 4 your (first, second) seeds came up {_fmt(counts)} times in "
+        f"{N_SEEDINGS_LINE} seedings (row: first seed, column: second), expected about "
+        f"{_fmt(np.round(N_SEEDINGS_LINE * probabilities))} - draw the first seed uniformly, rng.integers(n_samples), "
+        "and each next one with probability D(x_n)^2 / sum_m D(x_m)^2"
+    )
+
+
+def _kmeans_pp_nearest_seed(fn):
+    """On two tight pairs: no row twice, and the third seed joins the second seed's pair about half the time."""
+    counts = _seeding_counts(fn, SEEDING_PAIRS, 3, N_SEEDINGS_PAIRS, seed=9)
+    pair = np.arange(SEEDING_PAIRS.shape[0]) // 2
+    with_second = (pair[:, np.newaxis] == pair)[np.newaxis]  # [first, second, third]: third in second's pair
+    share = (counts * with_second).sum() / N_SEEDINGS_PAIRS
+    expected = (_seeding_probabilities(SEEDING_PAIRS, 3, power=2) * with_second).sum()
+    if abs(share - expected) <= Z_LIMIT * np.sqrt(expected * (1 - expected) / N_SEEDINGS_PAIRS):
+        return
+    raise CheckFailed(
+        f"kmeans_plus_plus: on two tight pairs of points, x = 0, 1 and x = 10, 11, your third seed fell in the "
+        f"second seed's pair in {share:.0%} of {N_SEEDINGS_PAIRS} seedings, expected {expected:.0%} - D(x_n) is the "
+        "distance to the NEAREST seed so far: after each draw update D^2 = np.minimum(D^2, squared distance to the "
+        "new seed), not the distance to the newest seed alone"
+    )
+
+
+SEEDING_CASES = (_kmeans_pp_indices, _kmeans_pp_uses_rng, _kmeans_pp_d_squared, _kmeans_pp_nearest_seed)
+
+
+def check_kmeans_plus_plus(fn):
+    """Check k-means++ seeding, ``fn(data, num_components, rng) -> indices``.
+
+    The first seed is a uniformly drawn row; each next one is drawn with
+    probability D(x_n)^2 / sum_m D(x_m)^2, D the distance to the nearest seed
+    so far (Arthur and Vassilvitskii, 2007). Cases: distinct integer row
+    indices; the use of ``rng`` (same seed, same indices; no global random
+    state); 3000 seedings of three points on a line, whose (first, second)
+    pairs must follow D^2 sampling (a chi-squared test that names uniform and
+    D sampling); 400 seedings of two tight pairs of points, in which the
+    third seed joins the second seed's pair about half the time, as it does
+    only when D is the distance to the nearest seed. A correct function fails
+    a statistical case with probability below one in a million.
+
+    Parameters
+    ----------
+    fn : callable
+        Takes data (n_samples, n_features), num_components and rng, a
+        ``numpy.random.Generator``; returns the row indices of the seeds, an
+        integer array of shape (num_components,).
+
+    Raises
+    ------
+    AssertionError
+        Saying what is wrong and how to fix it, at the first failing case.
+    """
+    _run("kmeans_plus_plus", "k-means++ seeding", fn, SEEDING_CASES)
+
+
+# ---------------------------------------------------------------------------
+# Counting parameters: fn(num_components, num_features, covariance_type) -> int
+# ---------------------------------------------------------------------------
+
+# Every covariance type is compared for K = 1..6 components and d = 1..5 features.
+GRID_COMPONENTS, GRID_FEATURES = (axis.ravel() for axis in np.meshgrid(np.arange(1, 7), np.arange(1, 6), indexing="ij"))
+SYMMETRIC = "a symmetric d x d matrix has d(d+1)/2 free entries (the diagonal and one triangle), not d * d"
+PER_COMPONENT = "tied covariances are one matrix shared by all K components: d(d+1)/2 in total, not per component"
+
+
+def _covariance_counts(K, d, covariance_type):
+    """Covariance parameters of a type: the right count, what it is, and (wrong count, why it is wrong) pairs."""
+    symmetric = d * (d + 1) // 2
+    return {
+        "full": (K * symmetric, "K d(d+1)/2: each Sigma_k is a symmetric d x d matrix", [(K * d * d, SYMMETRIC)]),
+        "diag": (
+            K * d,
+            "K d: each Sigma_k has its d variances on the diagonal and nothing else",
+            [(K * symmetric, "a diagonal Sigma_k has only its d variances: d per component, not d(d+1)/2")],
+        ),
+        "spherical": (
+            K,
+            "K: each Sigma_k = sigma_k^2 I has a single variance",
+            [(K * d, "a spherical Sigma_k = sigma_k^2 I has a single variance: 1 parameter per component, not d")],
+        ),
+        "tied": (
+            symmetric,
+            "d(d+1)/2: all K components share one full matrix",
+            [(d * d, SYMMETRIC), (K * symmetric, PER_COMPONENT), (K * d * d, f"{PER_COMPONENT}; and {SYMMETRIC}")],
+        ),
+    }[covariance_type]
+
+
+def _parameter_count(fn, num_components, num_features, covariance_type):
+    """The learner's count, checked to be an int."""
+    arguments = {"num_components": num_components, "num_features": num_features, "covariance_type": covariance_type}
+    result = _call(fn, "n_parameters", arguments)
+    if result is None:
+        raise CheckFailed("n_parameters: your function returned None - did you forget `return p`?")
+    if isinstance(result, (int, np.integer)) and not isinstance(result, bool):
+        return int(result)
+    call = f"n_parameters({num_components}, {num_features}, {covariance_type!r})"
+    if isinstance(result, (float, np.floating)):
+        hint = (
+            "a count is a whole number, an int: divide with // (d * (d + 1) // 2), which keeps integers integers"
+            if float(result).is_integer()
+            else "a count of parameters is a whole number, and so is d(d+1)/2"
+        )
+        raise CheckFailed(f"n_parameters: {call} returned {float(result)!r}, a float - {hint}")
+    raise CheckFailed(f"n_parameters: {call} returned {_describe(result)} - return the number of parameters, an int")
+
+
+def _parameter_count_mismatch(counts, expected, covariance_type):
+    """Which mistake, in the weights or the covariances, explains every wrong count."""
+    K, d = GRID_COMPONENTS, GRID_FEATURES
+    right_covariance, what_it_is, wrong_covariances = _covariance_counts(K, d, covariance_type)
+    n = int(np.argmax(counts != expected))
+    example = f"n_parameters({K[n]}, {d[n]}, {covariance_type!r}) returned {counts[n]}, expected {expected[n]}"
+    weights = [(K - 1, []), (K, ["there are K weights, but they sum to 1, so only K - 1 are free"])]
+    covariances = [(right_covariance, [])] + [(count, [why]) for count, why in wrong_covariances]
+    for weight_count, weight_mistakes in weights:
+        for covariance_count, covariance_mistakes in covariances:
+            if np.array_equal(counts, weight_count + K * d + covariance_count):
+                return f"n_parameters: {example} - " + "; and ".join(weight_mistakes + covariance_mistakes)
+    return (
+        f"n_parameters: {example}: {K[n] - 1} weights (K of them, but they sum to 1) + {K[n] * d[n]} means + "
+        f"{right_covariance[n]} covariance parameters ({what_it_is})"
+    )
+
+
+def _parameter_counts_agree(fn, covariance_type):
+    """The counts for K = 1..6 and d = 1..5 against the reference."""
+    grid = list(zip(GRID_COMPONENTS.tolist(), GRID_FEATURES.tolist()))
+    counts = np.array([_parameter_count(fn, K, d, covariance_type) for K, d in grid])
+    expected = np.array([reference_n_parameters(K, d, covariance_type) for K, d in grid])
+    if not np.array_equal(counts, expected):
+        raise CheckFailed(_parameter_count_mismatch(counts, expected, covariance_type))
+
+
+def _n_parameters_is_an_int(fn):
+    """n_parameters(3, 2, "full") is an int, not a float or an array."""
+    _parameter_count(fn, 3, 2, "full")
+
+
+def _n_parameters_full(fn):
+    """covariance_type="full": K - 1 + K d + K d(d+1)/2."""
+    _parameter_counts_agree(fn, "full")
+
+
+def _n_parameters_diag(fn):
+    """covariance_type="diag": K - 1 + K d + K d."""
+    _parameter_counts_agree(fn, "diag")
+
+
+def _n_parameters_spherical(fn):
+    """covariance_type="spherical": K - 1 + K d + K."""
+    _parameter_counts_agree(fn, "spherical")
+
+
+def _n_parameters_tied(fn):
+    """covariance_type="tied": K - 1 + K d + d(d+1)/2."""
+    _parameter_counts_agree(fn, "tied")
+
+
+PARAMETER_CASES = (
+    _n_parameters_is_an_int,
+    _n_parameters_full,
+    _n_parameters_diag,
+    _n_parameters_spherical,
+    _n_parameters_tied,
+)
+
+
+def check_n_parameters(fn):
+    """Check a parameter count, ``fn(num_components, num_features, covariance_type) -> int``.
+
+    Compared with ``gmm_lessons.n_parameters`` (scikit-learn's count): K - 1
+    weights, K d means, and the covariance parameters of the type. Cases: an
+    int; then each type, "full", "diag", "spherical" and "tied", for K = 1..6
+    and d = 1..5 (K weights, d * d entries of a symmetric matrix and a count
+    of the wrong type are named).
+
+    Parameters
+    ----------
+    fn : callable
+        Takes num_components K, num_features d and covariance_type, one of
+        "full", "diag", "spherical", "tied"; returns the number of free
+        parameters, an int.
+
+    Raises
+    ------
+    AssertionError
+        Saying what is wrong and how to fix it, at the first failing case.
+    """
+    _run("n_parameters", "parameter count", fn, PARAMETER_CASES)
+
+
+# ---------------------------------------------------------------------------
+# Matching components: fn(means, reference_means) -> order, means[order] lined up with reference_means
+# ---------------------------------------------------------------------------
+
+# How the cases relabel K reference means: means[i] is a perturbed copy of reference mean RELABELLINGS[K][i].
+# For K >= 3 these are not their own inverses, so that the inverse order is caught.
+RELABELLINGS = {2: [1, 0], 3: [2, 0, 1], 5: [3, 4, 1, 0, 2]}
+# Greedy matching pairs the closest mean and reference first (mean 0 and reference 1, 0.1 apart), which leaves
+# mean 1 to reference 0, 3 apart: a total squared distance of 9.01; the best order, [0, 1], totals 4.81.
+GREEDY_TRAP = {"means": np.array([[0.9, 0.0], [3.0, 0.0]]), "reference_means": np.array([[0.0, 0.0], [1.0, 0.0]])}
+
+
+def _relabelled(n_components, seed):
+    """Reference means, and the same means relabelled and perturbed, rounded to 2 decimals to read well."""
+    generator = np.random.default_rng(seed)
+    reference_means = np.round(generator.normal(scale=3.0, size=(n_components, 2)), 2)
+    means = reference_means[RELABELLINGS[n_components]] + generator.normal(scale=0.3, size=(n_components, 2))
+    return {"means": np.round(means, 2), "reference_means": reference_means}
+
+
+def _order(fn, inputs):
+    """The learner's order, checked to be a permutation of 0..K-1."""
+    n_components = inputs["reference_means"].shape[0]
+    result = _call(fn, "align_components", inputs)
+    order = _as_indices(
+        result,
+        "align_components",
+        "order",
+        "(n_components,)",
+        (n_components,),
+        hints={
+            (2, n_components): "linear_sum_assignment returns two arrays, (row indices, column indices) - "
+            "return only the second: _, order = linear_sum_assignment(cost)",
+            inputs["means"].shape: "that is the shape of the means - return the order (indices), not means[order]",
+        },
+    )
+    if sorted(order.tolist()) != list(range(n_components)):
+        hint = (
+            "count components from 0"
+            if sorted(order.tolist()) == list(range(1, n_components + 1))
+            else "matching each reference component to its nearest mean (argmin) can give two of them the same "
+            "mean; solve the assignment problem: _, order = linear_sum_assignment(cost)"
+        )
+        raise CheckFailed(
+            f"align_components: order must be a permutation of 0..{n_components - 1}, each component once, "
+            f"got {order.tolist()} - {hint}"
+        )
+    return order
+
+
+def _total_squared_distance(order, means, reference_means):
+    return ((means[order] - reference_means) ** 2).sum()
+
+
+def _align_is_a_permutation(fn):
+    """Three components: an integer order of shape (3,), a permutation of 0, 1, 2."""
+    _order(fn, _relabelled(3, seed=0))
+
+
+def _align_relabelled(fn):
+    """Relabelled, perturbed means with 2, 3 and 5 components: the reference order."""
+    inputs = [_relabelled(n_components, seed=n_components) for n_components in RELABELLINGS]
+    orders = [_order(fn, case) for case in inputs]
+    expected_orders = [reference_match_components(**case) for case in inputs]
+    for order, expected in zip(orders, expected_orders):
+        if np.array_equal(order, expected):
+            continue
+        n_components = len(order)
+        if all(np.array_equal(returned, np.arange(len(returned))) for returned in orders):
+            hint = (
+                "you returned 0..K-1 for every K: the row indices, the first output of linear_sum_assignment - "
+                "return the second, the column indices: _, order = linear_sum_assignment(cost)"
+            )
+        elif np.array_equal(order, np.argsort(expected)):
+            hint = (
+                "that is the inverse order: means[order] must line up with reference_means, so the rows of the "
+                "cost matrix are reference components and its columns means: "
+                "cost[j, k] = |reference_means[j] - means[k]|^2"
+            )
+        else:
+            hint = "cost[j, k] = |reference_means[j] - means[k]|^2, then _, order = linear_sum_assignment(cost)"
+        raise CheckFailed(
+            f"align_components: with {n_components} components expected order {expected.tolist()}, "
+            f"got {order.tolist()} - {hint}"
+        )
+
+
+def _align_not_greedy(fn):
+    """Two components on which matching the closest pair first is not optimal."""
+    order = _order(fn, GREEDY_TRAP)
+    expected = reference_match_components(**GREEDY_TRAP)
+    if np.array_equal(order, expected):
+        return
+    raise CheckFailed(
+        f"align_components: for reference_means {_fmt(GREEDY_TRAP['reference_means'])} and means "
+        f"{_fmt(GREEDY_TRAP['means'])} your order {order.tolist()} has total squared distance "
+        f"{_total_squared_distance(order, **GREEDY_TRAP):.3g}, but {expected.tolist()} has "
+        f"{_total_squared_distance(expected, **GREEDY_TRAP):.3g} - matching the closest pair first (greedy) is "
+        "not optimal; linear_sum_assignment(cost) minimises the total"
+    )
+
+
+ALIGNMENT_CASES = (_align_is_a_permutation, _align_relabelled, _align_not_greedy)
+
+
+def check_align_components(fn):
+    """Check component matching, ``fn(means, reference_means) -> order``.
+
+    ``means[order]`` must line up with ``reference_means``: component
+    ``order[j]`` is matched to reference component j so that the total
+    squared distance between matched means is smallest (the assignment
+    problem, solved by ``scipy.optimize.linear_sum_assignment``), as
+    ``gmm_lessons.alignment.match_components`` does. Cases: a permutation of
+    0..K-1; relabelled, perturbed means with 2, 3 and 5 components (the
+    inverse order and the row indices are named); two components on which
+    matching the closest pair first is not optimal.
+
+    Parameters
+    ----------
+    fn : callable
+        Takes means and reference_means, both (n_components, n_features);
+        returns order, an integer array of shape (n_components,).
+
+    Raises
+    ------
+    AssertionError
+        Saying what is wrong and how to fix it, at the first failing case.
+    """
+    _run("align_components", "component matching", fn, ALIGNMENT_CASES)
+
+
+# ---------------------------------------------------------------------------
+# Generating images: fn(weights, means, covariances, n_samples, rng, pixel_mean, basis) -> images
+# ---------------------------------------------------------------------------
+
+# A mixture of three components in a 4-dimensional PCA space of 16-pixel images; the PCA directions, the
+# orthonormal rows of a basis (from the QR decomposition of a fixed random matrix); and a mean image whose grey
+# levels come close enough to 0 and 16 that sampled images need clipping.
+IMAGE_COMPONENTS = {
+    "weights": np.array([0.5, 0.3, 0.2]),
+    "means": np.array([[6.0, 0.0, 0.0, 0.0], [-4.0, 5.0, 0.0, 0.0], [0.0, -4.0, 4.0, 2.0]]),
+    "covariances": np.array(
+        [np.diag([4.0, 2.0, 1.0, 1.0]), np.diag([1.0, 3.0, 2.0, 1.0]), np.diag([2.0, 1.0, 1.0, 3.0])]
+    ),
+}
+IMAGE_BASIS = np.linalg.qr(np.random.default_rng(16).standard_normal((16, 4)))[0].T
+IMAGE_PIXEL_MEAN = np.round(np.random.default_rng(17).uniform(0, 16, size=16), 1)
+# Images per call: not the number of components, directions or pixels, so that no wrong product fits by chance.
+N_IMAGES = 10
+
+
+def _images(fn, seed):
+    """The learner's images from ``rng=np.random.default_rng(seed)``, checked for shape and finiteness."""
+    n_dims, n_pixels = IMAGE_BASIS.shape
+    arguments = {
+        **IMAGE_COMPONENTS,
+        "n_samples": N_IMAGES,
+        "rng": np.random.default_rng(seed),
+        "pixel_mean": IMAGE_PIXEL_MEAN,
+        "basis": IMAGE_BASIS,
+    }
+    result = _call(fn, "sample_images", arguments)
+    images = _as_array(
+        result,
+        "sample_images",
+        "images",
+        "(n_samples, n_pixels)",
+        (N_IMAGES, n_pixels),
+        hints={
+            (n_pixels, N_IMAGES): "one row per image, not one column: map all the scores at once with "
+            "scores @ basis (each row z^T B is (B^T z)^T)",
+            (N_IMAGES, n_dims): "those are the PCA scores - map them back to pixels: pixel_mean + scores @ basis",
+        },
+    )
+    _assert_finite(images, "sample_images", "images")
+    return images
+
+
+def _sample_images_shape(fn):
+    """Ten images of 16 pixels from a mixture in 4 PCA dimensions: shape (10, 16)."""
+    _images(fn, seed=0)
+
+
+def _sample_images_uses_rng(fn):
+    """The same seed gives the same images, another seed others."""
+    first, again, other = (_images(fn, seed) for seed in (1, 1, 2))
+    if not np.array_equal(first, again):
+        raise CheckFailed(
+            "sample_images: two generators with the same seed gave different images - pass the rng argument on, "
+            "gl.sample_mixture(weights, means, covariances, n_samples, rng=rng), instead of drawing from np.random "
+            "or a new generator"
+        )
+    if np.array_equal(first, other):
+        raise CheckFailed(
+            "sample_images: your images do not depend on the rng argument (generators with different seeds gave "
+            "the same images) - pass rng itself to gl.sample_mixture, not a fixed seed"
+        )
+
+
+def _sample_images_match(fn):
+    """np.clip(pixel_mean + scores @ basis, 0, 16), the scores drawn by gl.sample_mixture from the same seed."""
+    images = _images(fn, seed=3)
+    scores, _ = reference_sample_mixture(**IMAGE_COMPONENTS, n_samples=N_IMAGES, rng=np.random.default_rng(3))
+    unclipped = IMAGE_PIXEL_MEAN + scores @ IMAGE_BASIS
+    if _close(images, np.clip(unclipped, 0, 16)):
+        return
+    raise CheckFailed(
+        _diagnose(
+            images,
+            [
+                (
+                    np.clip(scores @ IMAGE_BASIS, 0, 16),
+                    "sample_images: you left out the mean image - the scores are coordinates of x - x-bar, so the "
+                    "pixels are pixel_mean + scores @ basis",
+                ),
+                (
+                    unclipped,
+                    f"sample_images: some of your pixels lie outside the grey levels 0..16 (from "
+                    f"{unclipped.min():.3g} to {unclipped.max():.3g}) - a Gaussian knows nothing of that range: "
+                    "clip them with np.clip(images, 0, 16)",
+                ),
+                (
+                    scores @ IMAGE_BASIS,
+                    "sample_images: you left out the mean image and the clipping - the pixels are "
+                    "np.clip(pixel_mean + scores @ basis, 0, 16)",
+                ),
+            ],
+            "sample_images: your images differ from those drawn with the same seed - draw the scores first, with "
+            "gl.sample_mixture(weights, means, covariances, n_samples, rng=rng) and nothing else from rng before "
+            "it, then return np.clip(pixel_mean + scores @ basis, 0, 16)",
+        )
+    )
+
+
+IMAGE_CASES = (_sample_images_shape, _sample_images_uses_rng, _sample_images_match)
+
+
+def check_sample_images(fn):
+    """Check image generation, ``fn(weights, means, covariances, n_samples, rng, pixel_mean, basis) -> images``.
+
+    Ancestral sampling in PCA space, then back to pixels: scores drawn by
+    ``gl.sample_mixture(weights, means, covariances, n_samples, rng=rng)``,
+    images ``np.clip(pixel_mean + scores @ basis, 0, 16)``. On a small made-up
+    case (three components in 4 PCA dimensions, images of 16 pixels), cases:
+    the shape (n_samples, n_pixels); the use of ``rng`` (same seed, same
+    images); the images drawn from the same seed by the reference (a missing
+    mean image or clipping is named).
+
+    Parameters
+    ----------
+    fn : callable
+        Takes weights (n_components,), means (n_components, n_dims),
+        covariances (n_components, n_dims, n_dims), n_samples, rng (a
+        ``numpy.random.Generator``), pixel_mean (n_pixels,) and basis (n_dims,
+        n_pixels) with orthonormal rows; returns images of shape (n_samples,
+        n_pixels).
+
+    Raises
+    ------
+    AssertionError
+        Saying what is wrong and how to fix it, at the first failing case.
+    """
+    _run("sample_images", "image sampler", fn, IMAGE_CASES)

@@ -83,13 +83,13 @@ def log_gaussian_density_by_component(X, means, precision_chol):
         rows (the E-step's log-sum-exp reads it that way).
     """
     n_components, n_features, _ = precision_chol.shape
-    # Whiten every sample for every component with one matrix product:
-    # row block k of `whitened` is U_k^T (x_n - mu_k) for all n.
-    stacked_transposed_factors = precision_chol.transpose(0, 2, 1).reshape(n_components * n_features, n_features)
-    whitened = stacked_transposed_factors @ X.T
-    whitened -= np.einsum("kji,kj->ki", precision_chol, means).reshape(-1, 1)
-    whitened *= whitened
-    squared_mahalanobis = whitened.reshape(n_components, n_features, -1).sum(axis=1)
+    squared_mahalanobis = np.empty((n_components, X.shape[0]))
+    for k in range(n_components):
+        # Whiten: row i of `whitened` is the i-th coordinate of U_k^T (x_n - mu_k), for all n.
+        whitened = precision_chol[k].T @ X.T
+        whitened -= (precision_chol[k].T @ means[k])[:, np.newaxis]
+        whitened *= whitened
+        whitened.sum(axis=0, out=squared_mahalanobis[k])
     log_det_precision_chol = np.log(np.diagonal(precision_chol, axis1=1, axis2=2)).sum(axis=1)
     log_density = squared_mahalanobis
     log_density *= -0.5

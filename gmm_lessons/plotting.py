@@ -8,6 +8,7 @@ readers), in every lesson.
 """
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Ellipse
 from scipy.stats import norm
@@ -216,3 +217,40 @@ def plot_mixture_1d(X, weights, means, variances, ax, bins=40):
     ax.set_xlabel("$x$")
     ax.set_ylabel("density")
     return ax
+
+
+def plot_image_grid(images, ax, image_shape=(8, 8), n_columns=12, value_range=(0, 16), title=None):
+    """Small grey-level images (e.g. handwritten digits) tiled into one picture.
+
+    Parameters
+    ----------
+    images : array-like of shape (n_images, height * width)
+        One flattened image per row.
+    ax : matplotlib Axes
+    image_shape : (int, int)
+        (height, width) of one image.
+    n_columns : int
+        Images per row of the grid.
+    value_range : (float, float)
+        Pixel values drawn white and black.
+    title : str, optional
+
+    Returns
+    -------
+    AxesImage
+    """
+    images = np.asarray(images, dtype=float)
+    height, width = image_shape
+    n_rows = -(-len(images) // n_columns)
+    # One pixel of gap (NaN, drawn light grey) between and around the images.
+    mosaic = np.full((n_rows * (height + 1) + 1, n_columns * (width + 1) + 1), np.nan)
+    for index, image in enumerate(images):
+        row, column = divmod(index, n_columns)
+        top, left = row * (height + 1) + 1, column * (width + 1) + 1
+        mosaic[top:top + height, left:left + width] = image.reshape(image_shape)
+    colour_map = colormaps["gray_r"].with_extremes(bad="#d9d9d9")
+    picture = ax.imshow(mosaic, cmap=colour_map, vmin=value_range[0], vmax=value_range[1])
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return picture

@@ -143,7 +143,7 @@ def _assignment_caption(responsibilities):
     return _count_caption(responsibilities.argmax(axis=0), responsibilities.shape[0])
 
 
-def em_history_explorer(X, fit):
+def em_history_explorer(X, fit, curve_from=0):
     """Scrub through a stored EM fit with one iteration slider.
 
     Left: the data coloured by the responsibilities of the parameters at
@@ -155,6 +155,10 @@ def em_history_explorer(X, fit):
     X : array-like of shape (n_samples, 2)
     fit : GMMFit
         From ``fit_gmm(X, ...)``; its ``history`` is what the slider scrubs.
+    curve_from : int, default 0
+        First iteration the curve's axes show. A poor start's log-likelihood
+        can be so low that it flattens the rest of the curve; starting the
+        view later shows the later iterations' progress.
     """
     X = check_data(X)
     history = fit.history
@@ -169,6 +173,11 @@ def em_history_explorer(X, fit):
     mean_markers = plotting.plot_means(history[0].means, data_ax)
     _, curve_marker = plotting.plot_log_likelihood_curve(log_likelihoods, curve_ax, current=0)
     curve_ax.set_title("Log-likelihood never decreases")
+    if curve_from > 0:
+        shown = log_likelihoods[curve_from:]
+        pad = 0.05 * (np.ptp(shown) or 1.0)
+        curve_ax.set_xlim(curve_from - 0.5, len(history) - 0.5)
+        curve_ax.set_ylim(shown.min() - pad, shown.max() + pad)
 
     def draw(iteration):
         parameters = history[iteration]
@@ -437,7 +446,7 @@ def restart_explorer(X, fits):
     return SliderFigure("Restart explorer", figure, {"run": slider}, draw, artists)
 
 
-def kmeans_limit_explorer(X, means, weights=None, epsilon_range=(1e-3, 1e2)):
+def kmeans_limit_explorer(X, means, weights=None, epsilon_range=(1e-3, 1e2), epsilon=1.0):
     """Shrink a shared spherical covariance epsilon I and watch EM's soft assignments turn into k-means'.
 
     With Sigma_k = epsilon I for every k (Bishop section 9.3.2),
@@ -452,6 +461,8 @@ def kmeans_limit_explorer(X, means, weights=None, epsilon_range=(1e-3, 1e2)):
         pi_k; equal by default.
     epsilon_range : (float, float)
         The slider's smallest and largest epsilon.
+    epsilon : float, default 1.0
+        Where the slider starts.
     """
     X = check_data(X)
     means = np.asarray(means, dtype=float)
@@ -469,7 +480,7 @@ def kmeans_limit_explorer(X, means, weights=None, epsilon_range=(1e-3, 1e2)):
     figure, (data_ax, curve_ax) = _figure(2, width=8.0, height=4.0, width_ratios=(1.2, 1))
     plotting.label_axes(data_ax, r"Responsibilities with $\boldsymbol{\Sigma}_k = \epsilon\mathbf{I}$")
     _fix_limits(data_ax, X)
-    points = plotting.plot_responsibilities(X, responsibilities_at(epsilon_range[1]).T, data_ax)
+    points = plotting.plot_responsibilities(X, responsibilities_at(epsilon).T, data_ax)
     circles = plotting.plot_ellipses(means, np.repeat(np.eye(2)[np.newaxis], n_components, 0), data_ax,
                                      n_stds=(1,))
     plotting.plot_means(means, data_ax)
@@ -481,7 +492,7 @@ def kmeans_limit_explorer(X, means, weights=None, epsilon_range=(1e-3, 1e2)):
     curve_ax.set_ylim(1.0 / n_components - 0.05, 1.02)
     curve_ax.grid(alpha=0.3)
 
-    def draw(epsilon):
+    def draw(epsilon):  # the slider's value, the shared variance
         responsibilities = responsibilities_at(epsilon)
         points.set_facecolors(plotting.responsibility_colours(responsibilities.T))
         plotting.update_ellipses(circles, means, np.repeat(epsilon * np.eye(2)[np.newaxis], n_components, 0),
@@ -492,7 +503,7 @@ def kmeans_limit_explorer(X, means, weights=None, epsilon_range=(1e-3, 1e2)):
         return (f"ε = {epsilon:.3g} · mean of max<sub>k</sub> γ(z<sub>nk</sub>) = {mean_certainty:.3f} · "
                 f"points assigned with γ > 0.99: {hard} of {X.shape[0]}")
 
-    slider = widgets.FloatLogSlider(value=epsilon_range[1], base=10, min=low, max=high, step=0.05,
+    slider = widgets.FloatLogSlider(value=epsilon, base=10, min=low, max=high, step=0.05,
                                     description="shared variance ε", readout_format=".3g", layout=SLIDER_LAYOUT,
                                     style=SLIDER_STYLE)
     artists = {"points": points, "circles": circles, "curve_marker": marker}

@@ -8,16 +8,21 @@ import re
 
 import numpy as np
 import pytest
+from scipy.optimize import linear_sum_assignment
 from scipy.special import logsumexp
 from scipy.stats import multivariate_normal
 
 import gmm_lessons
 from gmm_lessons.checks import (
     CheckFailed,
+    check_align_components,
     check_e_step,
     check_gmm_em,
+    check_kmeans_plus_plus,
     check_log_likelihood,
     check_m_step,
+    check_n_parameters,
+    check_sample_images,
     check_sample_mixture,
 )
 
@@ -106,6 +111,41 @@ def densities(X, weights, means, covariances):
     return np.column_stack([w * multivariate_normal.pdf(X, m, c) for w, m, c in zip(weights, means, covariances)])
 
 
+# The solutions of lessons 06-09, as the lessons show them.
+def kmeans_plus_plus_solution(data, num_components, rng):
+    n_samples = data.shape[0]
+    chosen = [rng.integers(n_samples)]
+    squared_distance = ((data - data[chosen[0]]) ** 2).sum(axis=1)
+    for _ in range(1, num_components):
+        chosen.append(rng.choice(n_samples, p=squared_distance / squared_distance.sum()))
+        squared_distance = np.minimum(squared_distance, ((data - data[chosen[-1]]) ** 2).sum(axis=1))
+    return np.array(chosen)
+
+
+def n_parameters_solution(num_components, num_features, covariance_type):
+    K, d = num_components, num_features
+    symmetric_matrix = d * (d + 1) // 2
+    covariance_parameters = {"full": K * symmetric_matrix, "diag": K * d, "spherical": K, "tied": symmetric_matrix}
+    return (K - 1) + K * d + covariance_parameters[covariance_type]
+
+
+def align_components_solution(means, reference_means):
+    cost = ((reference_means[:, np.newaxis, :] - means[np.newaxis, :, :]) ** 2).sum(axis=2)
+    _, order = linear_sum_assignment(cost)
+    return order
+
+
+def sample_images_solution(weights, means, covariances, n_samples, rng, pixel_mean, basis):
+    sampled_scores, _ = gmm_lessons.sample_mixture(weights, means, covariances, n_samples, rng=rng)
+    return np.clip(pixel_mean + sampled_scores @ basis, 0, 16)
+
+
+def sample_images_one_by_one(weights, means, covariances, n_samples, rng, pixel_mean, basis):
+    """Also correct: x-bar + B^T z for each score vector z, as the equation is written."""
+    sampled_scores, _ = gmm_lessons.sample_mixture(weights, means, covariances, n_samples, rng=rng)
+    return np.array([np.clip(pixel_mean + basis.T @ z, 0, 16) for z in sampled_scores])
+
+
 # ---------------------------------------------------------------------------
 # Correct code passes, and says so in one line
 # ---------------------------------------------------------------------------
@@ -126,13 +166,37 @@ CORRECT = [
     ),
     pytest.param(check_sample_mixture, sample_mixture_with_counts, "sampler", id="sample_mixture-counts"),
     pytest.param(check_sample_mixture, gmm_lessons.sample_mixture, "sampler", id="sample_mixture-package"),
+    pytest.param(
+        check_kmeans_plus_plus, kmeans_plus_plus_solution, "k-means++ seeding", id="kmeans_plus_plus-solution"
+    ),
+    pytest.param(
+        check_kmeans_plus_plus,
+        gmm_lessons.fitting.kmeans_plus_plus_centres,
+        "k-means++ seeding",
+        id="kmeans_plus_plus-package",
+    ),
+    pytest.param(check_n_parameters, n_parameters_solution, "parameter count", id="n_parameters-solution"),
+    pytest.param(check_n_parameters, gmm_lessons.n_parameters, "parameter count", id="n_parameters-package"),
+    pytest.param(
+        check_align_components, align_components_solution, "component matching", id="align_components-solution"
+    ),
+    pytest.param(
+        check_align_components,
+        gmm_lessons.alignment.match_components,
+        "component matching",
+        id="align_components-package",
+    ),
+    pytest.param(check_sample_images, sample_images_solution, "image sampler", id="sample_images-solution"),
+    pytest.param(check_sample_images, sample_images_one_by_one, "image sampler", id="sample_images-one-by-one"),
 ]
 
 
 @pytest.mark.parametrize("check, solution, step", CORRECT)
 def test_correct_code_passes_with_one_line(check, solution, step, capsys):
     check(solution)
-    assert re.fullmatch(rf"{check.__name__}: all \d cases passed - your {step} is correct\.\n", capsys.readouterr().out)
+    assert re.fullmatch(
+        rf"{check.__name__}: all \d cases passed - your {re.escape(step)} is correct\.\n", capsys.readouterr().out
+    )
 
 
 def test_checks_leave_the_global_random_state_alone():
@@ -142,6 +206,8 @@ def test_checks_leave_the_global_random_state_alone():
     check_m_step(m_step_solution)
     check_log_likelihood(log_likelihood_solution)
     check_sample_mixture(sample_mixture_solution)
+    check_kmeans_plus_plus(kmeans_plus_plus_solution)
+    check_sample_images(sample_images_solution)
     after = np.random.get_state()
     assert after[0] == state[0] and np.array_equal(after[1], state[1]) and after[2:] == state[2:]
 
@@ -168,6 +234,10 @@ def stub(*args, **kwargs):
         (check_m_step, "m_step"),
         (check_log_likelihood, "log_likelihood"),
         (check_sample_mixture, "sample_mixture"),
+        (check_kmeans_plus_plus, "kmeans_plus_plus"),
+        (check_n_parameters, "n_parameters"),
+        (check_align_components, "align_components"),
+        (check_sample_images, "sample_images"),
     ],
 )
 def test_a_stub_fails_in_one_line_without_a_chained_traceback(check, exercise):
@@ -736,3 +806,375 @@ def test_a_failed_check_shows_the_learners_own_traceback_under_the_message():
     assert "The error inside your function:" in lines
     assert any("in e_step_that_divides_by_zero" in line for line in lines)
     assert lines[-1] == "ZeroDivisionError: division by zero"
+
+
+# ---------------------------------------------------------------------------
+# k-means++ seeding mistakes (lesson 06)
+# ---------------------------------------------------------------------------
+
+
+def seeding_with(next_seed_weights, update=np.minimum):
+    """k-means++ with the next seed drawn with probability proportional to next_seed_weights(D^2) and D^2 updated
+    by update(D^2 so far, squared distance to the new seed)."""
+
+    def kmeans_plus_plus(data, num_components, rng):
+        n_samples = data.shape[0]
+        chosen = [rng.integers(n_samples)]
+        squared_distance = ((data - data[chosen[0]]) ** 2).sum(axis=1)
+        for _ in range(1, num_components):
+            weights = next_seed_weights(squared_distance)
+            chosen.append(rng.choice(n_samples, p=weights / weights.sum()))
+            squared_distance = update(squared_distance, ((data - data[chosen[-1]]) ** 2).sum(axis=1))
+        return np.array(chosen)
+
+    return kmeans_plus_plus
+
+
+def distance_to_the_newest_seed(squared_distance, to_new_seed):
+    return to_new_seed
+
+
+def kmeans_plus_plus_uniform(data, num_components, rng):
+    return rng.choice(data.shape[0], size=num_components, replace=False)
+
+
+def kmeans_plus_plus_uniform_with_replacement(data, num_components, rng):
+    return rng.integers(data.shape[0], size=num_components)
+
+
+def kmeans_plus_plus_newest_seed_skipping_chosen_rows(data, num_components, rng):
+    """D to the newest seed only, with the rows chosen so far given probability 0 (so nothing repeats)."""
+    n_samples = data.shape[0]
+    chosen = [rng.integers(n_samples)]
+    for _ in range(1, num_components):
+        squared_distance = ((data - data[chosen[-1]]) ** 2).sum(axis=1)
+        squared_distance[chosen] = 0
+        chosen.append(rng.choice(n_samples, p=squared_distance / squared_distance.sum()))
+    return np.array(chosen)
+
+
+def kmeans_plus_plus_first_seed_is_row_0(data, num_components, rng):
+    chosen = [0]
+    squared_distance = ((data - data[0]) ** 2).sum(axis=1)
+    for _ in range(1, num_components):
+        chosen.append(rng.choice(data.shape[0], p=squared_distance / squared_distance.sum()))
+        squared_distance = np.minimum(squared_distance, ((data - data[chosen[-1]]) ** 2).sum(axis=1))
+    return np.array(chosen)
+
+
+def kmeans_plus_plus_global_rng(data, num_components, rng):
+    return kmeans_plus_plus_solution(data, num_components, np.random.default_rng(np.random.randint(10**6)))
+
+
+def kmeans_plus_plus_new_generator(data, num_components, rng):
+    return kmeans_plus_plus_solution(data, num_components, np.random.default_rng())
+
+
+def kmeans_plus_plus_fixed_seed(data, num_components, rng):
+    return kmeans_plus_plus_solution(data, num_components, np.random.default_rng(0))
+
+
+SEEDING_MISTAKES = [
+    (
+        "uniform",
+        kmeans_plus_plus_uniform,
+        r"your seeds are drawn uniformly: .* in \d+% of seedings, where D\^2 sampling gives 6%",
+    ),
+    ("uniform_with_replacement", kmeans_plus_plus_uniform_with_replacement, r"row \d+ was picked twice"),
+    (
+        "distance_not_squared",
+        seeding_with(np.sqrt),
+        r"proportional to D\(x_n\), not D\(x_n\)\^2: .* in \d+% of seedings, .* square the distances",
+    ),
+    (
+        "distance_to_the_newest_seed",
+        seeding_with(lambda squared_distance: squared_distance, update=distance_to_the_newest_seed),
+        r"row \d+ was picked twice .* nearest seed so far.*np\.minimum",
+    ),
+    (
+        "newest_seed_skipping_chosen_rows",
+        kmeans_plus_plus_newest_seed_skipping_chosen_rows,
+        r"your third seed fell in the second seed's pair in \d+% of 400 seedings, expected 50% - .* NEAREST",
+    ),
+    (
+        "first_seed_is_row_0",
+        kmeans_plus_plus_first_seed_is_row_0,
+        r"\(first, second\) seeds came up \[\[0, \d+, \d+\], \[0, 0, 0\], \[0, 0, 0\]\] .* first seed uniformly",
+    ),
+    ("global_rng", kmeans_plus_plus_global_rng, r"used numpy's global random state .* rng\.integers\(n_samples\)"),
+    ("new_generator", kmeans_plus_plus_new_generator, r"two generators with the same seed gave different indices"),
+    ("fixed_seed", kmeans_plus_plus_fixed_seed, r"your indices do not depend on the rng argument"),
+    (
+        "returns_the_points",
+        lambda data, K, rng: data[kmeans_plus_plus_solution(data, K, rng)],
+        r"expected indices of shape \(num_components,\) = \(4,\), got \(4, 2\) - those are the seed points",
+    ),
+    (
+        "float_indices",
+        lambda data, K, rng: kmeans_plus_plus_solution(data, K, rng).astype(float),
+        r"indices must hold integers, got \[.*\] of type float64",
+    ),
+    (
+        "counts_rows_from_1",
+        lambda data, K, rng: kmeans_plus_plus_solution(data, K, rng) + 1,
+        r"indices must be rows of data, 0\.\.\d+, got .* count rows from 0",
+    ),
+]
+
+
+@pytest.mark.parametrize("buggy, diagnosis", [pytest.param(b, d, id=i) for i, b, d in SEEDING_MISTAKES])
+def test_check_kmeans_plus_plus_diagnoses(buggy, diagnosis):
+    with pytest.raises(AssertionError, match=diagnosis):
+        check_kmeans_plus_plus(buggy)
+
+
+def test_a_seeding_using_the_global_rng_leaves_its_state_as_it_was(global_rng_untouched):
+    with global_rng_untouched(), pytest.raises(AssertionError, match="global random state"):
+        check_kmeans_plus_plus(kmeans_plus_plus_global_rng)
+
+
+# ---------------------------------------------------------------------------
+# Parameter-count mistakes (lesson 07)
+# ---------------------------------------------------------------------------
+
+
+def n_parameters_with(weights=None, covariances=None):
+    """A count whose weights (from K) or covariance parameters (from K, d and the type) come from a buggy function."""
+
+    def n_parameters(num_components, num_features, covariance_type):
+        right = n_parameters_solution(num_components, num_features, covariance_type)
+        K, d = num_components, num_features
+        right_covariances = right - (K - 1) - K * d
+        return (
+            (K - 1 if weights is None else weights(K))
+            + K * d
+            + (right_covariances if covariances is None else covariances(K, d, covariance_type, right_covariances))
+        )
+
+    return n_parameters
+
+
+def full_counted_d_squared(K, d, covariance_type, right):
+    return {"full": K * d * d, "tied": d * d}.get(covariance_type, right)
+
+
+PARAMETER_MISTAKES = [
+    (
+        "K_weights",
+        n_parameters_with(weights=lambda K: K),
+        r"n_parameters\(1, 1, 'full'\) returned 3, expected 2 - there are K weights, but they sum to 1",
+    ),
+    (
+        "symmetric_counted_d_squared",
+        n_parameters_with(covariances=full_counted_d_squared),
+        r"n_parameters\(1, 2, 'full'\) returned 6, expected 5 - a symmetric d x d matrix has d\(d\+1\)/2 free",
+    ),
+    (
+        "K_weights_and_d_squared",
+        n_parameters_with(weights=lambda K: K, covariances=full_counted_d_squared),
+        r"they sum to 1, so only K - 1 are free; and a symmetric d x d matrix",
+    ),
+    (
+        "tied_per_component",
+        n_parameters_with(covariances=lambda K, d, t, right: K * right if t == "tied" else right),
+        r"n_parameters\(2, 1, 'tied'\) returned 5, expected 4 - tied covariances are one matrix shared by all K",
+    ),
+    (
+        "spherical_d_per_component",
+        n_parameters_with(covariances=lambda K, d, t, right: K * d if t == "spherical" else right),
+        r"'spherical'\) .* a spherical Sigma_k = sigma_k\^2 I has a single variance: 1 parameter per component",
+    ),
+    (
+        "diag_counted_as_full",
+        n_parameters_with(covariances=lambda K, d, t, right: K * d * (d + 1) // 2 if t == "diag" else right),
+        r"'diag'\) .* a diagonal Sigma_k has only its d variances: d per component, not d\(d\+1\)/2",
+    ),
+    (
+        "means_forgotten",
+        lambda K, d, t: n_parameters_solution(K, d, t) - K * d,
+        r"n_parameters\(1, 1, 'full'\) returned 1, expected 2: 0 weights \(K of them, but they sum to 1\) \+ 1 means",
+    ),
+    (
+        "true_division",
+        lambda K, d, t: n_parameters_solution(K, d, t) + 0.0,
+        r"n_parameters\(3, 2, 'full'\) returned 17\.0, a float - .* divide with //",
+    ),
+    (
+        "returns_a_dict",
+        lambda K, d, t: {"full": n_parameters_solution(K, d, "full")},
+        r"returned .*dict - return the number of parameters, an int",
+    ),
+    ("forgets_return", lambda K, d, t: None, r"returned None - did you forget `return p`"),
+    (
+        "tied_missing",
+        lambda K, d, t: (K - 1) + K * d + {"full": K * d * (d + 1) // 2, "diag": K * d, "spherical": K}[t],
+        r"raised KeyError: 'tied' - it was called with num_components=1, num_features=1, covariance_type='tied'",
+    ),
+]
+
+
+@pytest.mark.parametrize("buggy, diagnosis", [pytest.param(b, d, id=i) for i, b, d in PARAMETER_MISTAKES])
+def test_check_n_parameters_diagnoses(buggy, diagnosis):
+    with pytest.raises(AssertionError, match=diagnosis):
+        check_n_parameters(buggy)
+
+
+# ---------------------------------------------------------------------------
+# Component-matching mistakes (lesson 08)
+# ---------------------------------------------------------------------------
+
+
+def squared_distances(rows, columns):
+    return ((rows[:, np.newaxis, :] - columns[np.newaxis, :, :]) ** 2).sum(axis=2)
+
+
+def align_inverse(means, reference_means):
+    """The cost matrix with means as rows: for each mean, its reference component."""
+    _, order = linear_sum_assignment(squared_distances(means, reference_means))
+    return order
+
+
+def align_row_indices(means, reference_means):
+    order, _ = linear_sum_assignment(squared_distances(reference_means, means))
+    return order
+
+
+def align_greedy(means, reference_means):
+    """The closest (reference, mean) pair first, then the closest of the rest, and so on."""
+    cost = squared_distances(reference_means, means)
+    order = np.zeros(len(means), dtype=int)
+    for _ in range(len(means)):
+        j, k = np.unravel_index(np.argmin(cost), cost.shape)
+        order[j] = k
+        cost[j, :] = cost[:, k] = np.inf
+    return order
+
+
+def align_nearest_mean(means, reference_means):
+    return squared_distances(reference_means, means).argmin(axis=1)
+
+
+ALIGNMENT_MISTAKES = [
+    ("inverse", align_inverse, r"with 3 components expected order \[1, 2, 0\], got \[2, 0, 1\] - that is the inverse"),
+    (
+        "row_indices",
+        align_row_indices,
+        r"with 2 components expected order \[1, 0\], got \[0, 1\] - you returned 0\.\.K-1 for every K: the row",
+    ),
+    (
+        "greedy",
+        align_greedy,
+        r"your order \[1, 0\] has total squared distance 9\.01, but \[0, 1\] has 4\.81 - .*greedy",
+    ),
+    (
+        "nearest_mean",
+        align_nearest_mean,
+        r"order must be a permutation of 0\.\.1, each component once, got \[0, 0\] - .*argmin",
+    ),
+    (
+        "maximises",
+        lambda means, reference: linear_sum_assignment(squared_distances(reference, means), maximize=True)[1],
+        r"with 2 components expected order \[1, 0\], got \[0, 1\] - cost\[j, k\] = \|reference_means\[j\] - means",
+    ),
+    (
+        "returns_both_outputs",
+        lambda means, reference: linear_sum_assignment(squared_distances(reference, means)),
+        r"got \(2, 3\) - linear_sum_assignment returns two arrays, \(row indices, column indices\)",
+    ),
+    (
+        "returns_the_means",
+        lambda means, reference: means[align_components_solution(means, reference)],
+        r"got \(3, 2\) - that is the shape of the means",
+    ),
+    (
+        "float_order",
+        lambda means, reference: align_components_solution(means, reference).astype(float),
+        r"order must hold integers, got \[1, 2, 0\] of type float64",
+    ),
+    (
+        "counts_from_1",
+        lambda means, reference: align_components_solution(means, reference) + 1,
+        r"permutation of 0\.\.2, .* count components from 0",
+    ),
+]
+
+
+@pytest.mark.parametrize("buggy, diagnosis", [pytest.param(b, d, id=i) for i, b, d in ALIGNMENT_MISTAKES])
+def test_check_align_components_diagnoses(buggy, diagnosis):
+    with pytest.raises(AssertionError, match=diagnosis):
+        check_align_components(buggy)
+
+
+# ---------------------------------------------------------------------------
+# Image-sampling mistakes (lesson 09)
+# ---------------------------------------------------------------------------
+
+
+def sample_scores(weights, means, covariances, n_samples, rng):
+    return gmm_lessons.sample_mixture(weights, means, covariances, n_samples, rng=rng)[0]
+
+
+def images_without_mean(weights, means, covariances, n_samples, rng, pixel_mean, basis):
+    return np.clip(sample_scores(weights, means, covariances, n_samples, rng) @ basis, 0, 16)
+
+
+def images_without_clipping(weights, means, covariances, n_samples, rng, pixel_mean, basis):
+    return pixel_mean + sample_scores(weights, means, covariances, n_samples, rng) @ basis
+
+
+def images_without_mean_or_clipping(weights, means, covariances, n_samples, rng, pixel_mean, basis):
+    return sample_scores(weights, means, covariances, n_samples, rng) @ basis
+
+
+def images_with_basis_transposed(weights, means, covariances, n_samples, rng, pixel_mean, basis):
+    return np.clip(pixel_mean + sample_scores(weights, means, covariances, n_samples, rng) @ basis.T, 0, 16)
+
+
+def images_in_columns(weights, means, covariances, n_samples, rng, pixel_mean, basis):
+    scores = sample_scores(weights, means, covariances, n_samples, rng)
+    return np.clip(pixel_mean[:, np.newaxis] + basis.T @ scores.T, 0, 16)
+
+
+def images_without_rng(weights, means, covariances, n_samples, rng, pixel_mean, basis):
+    return sample_images_solution(weights, means, covariances, n_samples, None, pixel_mean, basis)
+
+
+def images_with_a_fixed_seed(weights, means, covariances, n_samples, rng, pixel_mean, basis):
+    return sample_images_solution(weights, means, covariances, n_samples, 0, pixel_mean, basis)
+
+
+def images_as_scores(weights, means, covariances, n_samples, rng, pixel_mean, basis):
+    return sample_scores(weights, means, covariances, n_samples, rng)
+
+
+def images_with_components(weights, means, covariances, n_samples, rng, pixel_mean, basis):
+    scores, components = gmm_lessons.sample_mixture(weights, means, covariances, n_samples, rng=rng)
+    return np.clip(pixel_mean + scores @ basis, 0, 16), components
+
+
+def images_after_another_draw(weights, means, covariances, n_samples, rng, pixel_mean, basis):
+    rng.permutation(n_samples)
+    return sample_images_solution(weights, means, covariances, n_samples, rng, pixel_mean, basis)
+
+
+IMAGE_MISTAKES = [
+    (images_without_mean, r"you left out the mean image - .* pixel_mean \+ scores @ basis"),
+    (images_without_clipping, r"some of your pixels lie outside the grey levels 0\.\.16 \(from -.* np\.clip"),
+    (images_without_mean_or_clipping, r"you left out the mean image and the clipping"),
+    (
+        images_with_basis_transposed,
+        r"raised ValueError: matmul: .* basis of shape \(4, 16\); a @ b needs the last axis of a as long as",
+    ),
+    (images_in_columns, r"expected images of shape \(n_samples, n_pixels\) = \(10, 16\), got \(16, 10\) - one row"),
+    (images_as_scores, r"got \(10, 4\) - those are the PCA scores"),
+    (images_with_components, r"expected images as an array of numbers, .* got a tuple of 2 items - return only images"),
+    (images_without_rng, r"two generators with the same seed gave different images - pass the rng argument on"),
+    (images_with_a_fixed_seed, r"your images do not depend on the rng argument"),
+    (images_after_another_draw, r"your images differ from those drawn with the same seed .* nothing else from rng"),
+]
+
+
+@pytest.mark.parametrize("buggy, diagnosis", [pytest.param(*m, id=m[0].__name__) for m in IMAGE_MISTAKES])
+def test_check_sample_images_diagnoses(buggy, diagnosis):
+    with pytest.raises(AssertionError, match=diagnosis):
+        check_sample_images(buggy)

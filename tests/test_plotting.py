@@ -103,3 +103,13 @@ def test_grid_over_covers_the_data():
     x1, x2, points = plotting.grid_over(X, n_points=5)
     assert points.shape == (25, 2)
     assert x1.min() < 0 and x1.max() > 10 and x2.min() < 1 and x2.max() > 3
+
+
+def test_plot_image_grid_tiles_images_with_one_pixel_gaps():
+    images = np.arange(5 * 4, dtype=float).reshape(5, 4)  # five 2x2 images
+    picture = plotting.plot_image_grid(images, _axes(), image_shape=(2, 2), n_columns=3, value_range=(0, 19))
+    mosaic = picture.get_array()
+    assert mosaic.shape == (2 * 3 + 1, 3 * 3 + 1)
+    np.testing.assert_array_equal(mosaic[1:3, 1:3], images[0].reshape(2, 2))
+    np.testing.assert_array_equal(mosaic[4:6, 4:6], images[4].reshape(2, 2))
+    assert np.ma.getmaskarray(mosaic)[0].all() and np.ma.getmaskarray(mosaic)[4:6, 7:9].all()

@@ -158,3 +158,19 @@ def test_kmeans_limit_explorer_hardens_the_responsibilities_as_epsilon_shrinks(d
     assert f"γ > 0.99: {data.shape[0]} of {data.shape[0]}" in widget.caption.value
     radius = widget.artists["circles"][0][0].width / 2
     assert radius == pytest.approx(np.sqrt(10 ** slider.min))
+
+
+def test_em_history_explorer_can_start_the_curve_view_later(data):
+    fit = gl.fit_gmm(data, 3, init="random", rng=3, max_iter=30)
+    widget = widgets.em_history_explorer(data, fit, curve_from=2)
+    curve_ax = widget.artists["curve_marker"].axes
+    low, high = curve_ax.get_ylim()
+    assert low > fit.log_likelihood_history[0]
+    assert low < fit.log_likelihood_history[2:].min() and high > fit.log_likelihood_history.max()
+    assert curve_ax.get_xlim()[0] == pytest.approx(1.5)
+
+
+def test_kmeans_limit_explorer_starts_at_the_requested_epsilon(data, fit):
+    widget = widgets.kmeans_limit_explorer(data, fit.means, epsilon=0.3)
+    assert widget.sliders["epsilon"].value == pytest.approx(0.3)
+    assert widget.caption.value.startswith("ε = 0.3 ")

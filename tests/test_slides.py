@@ -1,0 +1,418 @@
+"""Slide decks: every lesson builds, with one slide per slide/subslide cell, offline, lessons untouched.
+
+The decks are built once per session into a temporary folder with
+``tools/slides.py``. Building needs the npm packages pinned in
+``tools/slides/package-lock.json``; when they are not installed, the fixture
+runs ``npm ci --prefix tools/slides``. Without node/npm the tests skip with a
+message, except under ``CI=true``, where that is a failure.
+
+The expected number of slides is computed here from the notebooks' metadata,
+independently of nbconvert, and compared with the ``<section>`` elements of
+each deck. A last test opens every deck from ``file://`` in headless Chromium
+(skipped without Chromium or playwright, a failure under ``CI=true``) and
+checks what reveal.js and MathJax made of it (deselect it with
+``-k "not browser"``).
+"""
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import slides
+
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+IN_CI = os.environ.get("CI", "").lower() == "true"
+NPM_CI_TIMEOUT = 600  # seconds; four small packages, usually under 10
+
+
+def _skip_or_fail(message):
+    if IN_CI:
+        pytest.fail(f"{message} (CI=true: the slide tests must run in CI)")
+    pytest.skip(message)
+
+
+def _digest(paths):
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
+
+
+# --------------------------------------------------------------------------
+# The expected slides, from the notebook metadata alone
+# --------------------------------------------------------------------------
+
+
+def expected_slides(notebook_path):
+    """(number of horizontal slides, number of slides in all) of a lesson, from its cells' metadata.
+
+    reveal.js shows a deck as horizontal slides, each a column of one or more
+    (sub)slides; nbconvert writes each horizontal slide as a ``<section>``
+    holding one ``<section>`` per (sub)slide. The cells decide:
+
+    - a cell's type is ``metadata.slideshow.slide_type``, "-" when missing;
+    - "skip" and "notes" cells are never shown on a slide of their own;
+    - the first other cell opens the first slide, whatever its type;
+    - after it, each "slide" cell opens a new horizontal slide and each
+      "slide" or "subslide" cell a new (sub)slide; "-", "fragment", "notes"
+      and "skip" cells stay on the current one.
+    """
+    cells = json.loads(notebook_path.read_text(encoding="utf-8"))["cells"]
+    types = [cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-") for cell in cells]
+    shown = [index for index, kind in enumerate(types) if kind not in ("skip", "notes")]
+    assert shown, f"{notebook_path.name}: every cell is skipped or a note, there is no slide"
+    later = types[shown[0] + 1 :]
+    horizontal = 1 + sum(kind == "slide" for kind in later)
+    total = 1 + sum(kind in ("slide", "subslide") for kind in later)
+    return horizontal, total
+
+
+class _DeckParser(HTMLParser):
+    """Collects the slide structure and every URL a browser would fetch from a deck."""
+
+    FETCHING: ClassVar[dict] = {"script": "src", "img": "src", "link": "href", "source": "src", "iframe": "src"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack = []  # one entry per open <section>: how many <section> children it has
+        self.horizontal = 0
+        self.leaves = 0
+        self.fetched = []  # (tag, url) the page loads
+        self.links = []  # <a href> targets
+        self.styles = []
+        self.scripts = []
+        self._text_of = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "section":
+            if not self.stack:
+                self.horizontal += 1
+            else:
+                self.stack[-1] += 1
+            self.stack.append(0)
+        if tag in self.FETCHING and attrs.get(self.FETCHING[tag]):
+            self.fetched.append((tag, attrs[self.FETCHING[tag]]))
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag in ("style", "script") and not attrs.get("src"):
+            self._text_of = tag
+
+    def handle_endtag(self, tag):
+        if tag == "section" and self.stack.pop() == 0:
+            self.leaves += 1
+        if tag in ("style", "script"):
+            self._text_of = None
+
+    def handle_data(self, data):
+        if self._text_of == "style":
+            self.styles.append(data)
+        elif self._text_of == "script":
+            self.scripts.append(data)
+
+
+def parse_deck(path):
+    parser = _DeckParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    assert not parser.stack, f"{path.name}: a <section> is never closed"
+    return parser
+
+
+CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)""")
+CSS_IMPORT = re.compile(r"""@import\s+['"]([^'"]+)""")
+JS_IMPORT = re.compile(r"""\bimport\b[^'"]*?(?:\bfrom\s*)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)""")
+REQUIRE_LIST = re.compile(r"""\brequire\s*\((?:\s*\{.*?\}\s*,)?\s*\[(.*?)\]""", re.DOTALL)
+QUOTED = re.compile(r"""['"]([^'"]+)['"]""")
+
+
+def fetched_urls(parser):
+    """Every URL the deck makes the browser load: tags, style sheets, ES imports, require() lists."""
+    urls = [url for _, url in parser.fetched]
+    for css in parser.styles:
+        urls += CSS_URL.findall(css) + CSS_IMPORT.findall(css)
+    for script in parser.scripts:
+        urls += [a or b for a, b in JS_IMPORT.findall(script)]
+        for listed in REQUIRE_LIST.findall(script):
+            urls += QUOTED.findall(listed)
+    return urls
+
+
+def local_file(deck, url):
+    """The file a relative URL of ``deck`` points at (query and fragment dropped)."""
+    return deck.parent / unquote(urlsplit(url).path)
+
+
+def missing_css_dependencies(css_path, seen=None):
+    """The url()/@import references of a style sheet (and of those it imports) that are remote or missing."""
+    seen = set() if seen is None else seen
+    if css_path in seen:
+        return
+    seen.add(css_path)
+    css = css_path.read_text(encoding="utf-8")
+    for ref in CSS_URL.findall(css) + CSS_IMPORT.findall(css):
+        if ref.startswith("data:"):
+            continue
+        target = css_path.parent / unquote(urlsplit(ref).path)
+        if urlsplit(ref).scheme or ref.startswith("//") or not target.is_file():
+            yield ref
+        elif target.suffix == ".css":
+            yield from missing_css_dependencies(target, seen)
+
+
+# --------------------------------------------------------------------------
+# Fixtures
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def slide_assets():
+    """The pinned npm packages, installed with `npm ci` if they are missing or not the pinned versions."""
+    try:
+        slides.check_assets()
+        return slides.NODE_MODULES
+    except slides.SlidesError as missing:
+        reason = str(missing)
+    npm = shutil.which("npm")
+    if npm is None or shutil.which("node") is None:
+        _skip_or_fail(f"node and npm are needed to install reveal.js and MathJax for the slides ({reason})")
+    result = subprocess.run(
+        [npm, "ci", "--prefix", str(slides.ASSETS_DIR), "--no-audit", "--no-fund"],
+        capture_output=True,
+        text=True,
+        timeout=NPM_CI_TIMEOUT,
+        check=False,
+    )
+    assert result.returncode == 0, f"npm ci --prefix tools/slides failed:\n{result.stdout}\n{result.stderr}"
+    slides.check_assets()
+    return slides.NODE_MODULES
+
+
+@pytest.fixture(scope="session")
+def built(slide_assets, tmp_path_factory):
+    """Build every deck once: (output folder, decks, lesson digests before, lesson digests after)."""
+    output = tmp_path_factory.mktemp("slides")
+    before = _digest(LESSONS)
+    decks = slides.build_decks(ROOT / "notebooks", output, slide_assets)
+    after = _digest(LESSONS)
+    return output, decks, before, after
+
+
+@pytest.fixture(scope="session")
+def deck_dir(built):
+    return built[0]
+
+
+def _deck(deck_dir, lesson):
+    return deck_dir / (lesson.stem + slides.DECK_SUFFIX)
+
+
+# Output types nbconvert shows rather than an image/png of the same output.
+PREFERRED_TO_PNG = {"text/html", "text/markdown", "image/svg+xml", "text/latex"}
+
+lesson_params = pytest.mark.parametrize("lesson", LESSONS, ids=[path.stem for path in LESSONS])
+
+
+# --------------------------------------------------------------------------
+# Tests
+# --------------------------------------------------------------------------
+
+
+def test_building_leaves_the_lessons_unchanged(built):
+    _, _, before, after = built
+    assert after == before, "building the slides changed a lesson notebook"
+
+
+def test_one_deck_per_lesson(built):
+    output, decks, _, _ = built
+    assert [path.name for path in decks] == [lesson.stem + slides.DECK_SUFFIX for lesson in LESSONS]
+    assert sorted(path.name for path in output.glob("*.html")) == [path.name for path in decks]
+
+
+@lesson_params
+def test_deck_has_a_slide_per_slide_and_subslide_cell(deck_dir, lesson):
+    deck = parse_deck(_deck(deck_dir, lesson))
+    horizontal, total = expected_slides(lesson)
+    assert (deck.horizontal, deck.leaves) == (horizontal, total), (
+        f"{lesson.name}: expected {horizontal} slides with {total} (sub)slides in all, "
+        f"the deck has {deck.horizontal} with {deck.leaves}"
+    )
+
+
+@lesson_params
+def test_deck_has_no_web_address(deck_dir, lesson):
+    text = _deck(deck_dir, lesson).read_text(encoding="utf-8")
+    found = sorted(set(re.findall(r"https?://[^\s\"'<>]*", text, re.IGNORECASE)))
+    assert not found, f"{lesson.name}: the deck contains web addresses: {found}"
+    protocol_relative = [url for url in fetched_urls(parse_deck(_deck(deck_dir, lesson))) if url.startswith("//")]
+    assert not protocol_relative, f"{lesson.name}: protocol-relative URLs would be fetched: {protocol_relative}"
+
+
+@lesson_params
+def test_everything_a_deck_loads_is_in_the_folder(deck_dir, lesson):
+    path = _deck(deck_dir, lesson)
+    urls = fetched_urls(parse_deck(path))
+    local = [url for url in urls if not url.startswith(("data:", "#"))]
+    assert any("reveal.js" in url for url in local) and any("MathJax.js" in url for url in local), local
+    for url in local:
+        assert not urlsplit(url).scheme and not url.startswith("/"), f"{lesson.name}: {url} is not a relative URL"
+        assert local_file(path, url).is_file(), f"{lesson.name}: {url} is not in the slides folder"
+    # The style sheets the deck loads, and those they @import, must not reach out either.
+    for url in local:
+        if local_file(path, url).suffix == ".css":
+            missing = list(missing_css_dependencies(local_file(path, url)))
+            assert not missing, f"{lesson.name}: {url} needs {missing}"
+
+
+@lesson_params
+def test_links_between_lessons_point_at_decks(deck_dir, lesson):
+    path = _deck(deck_dir, lesson)
+    for href in parse_deck(path).links:
+        assert not href.split("#")[0].endswith(".ipynb"), f"{lesson.name}: link to a notebook: {href}"
+        if href.endswith(slides.DECK_SUFFIX) or slides.DECK_SUFFIX + "#" in href:
+            assert local_file(path, href).is_file(), f"{lesson.name}: {href} has no deck"
+
+
+@lesson_params
+def test_figures_are_embedded(deck_dir, lesson):
+    cells = json.loads(lesson.read_text(encoding="utf-8"))["cells"]
+    figures = sum(
+        "image/png" in output.get("data", {}) and not PREFERRED_TO_PNG.intersection(output["data"])
+        for cell in cells
+        if cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-") != "skip"
+        for output in cell.get("outputs", [])
+    )
+    images = [url for tag, url in parse_deck(_deck(deck_dir, lesson)).fetched if tag == "img"]
+    assert len(images) == figures, f"{lesson.name}: {figures} figures in the notebook, {len(images)} on the slides"
+    assert all(url.startswith("data:image/png;base64,") for url in images)
+
+
+def test_slider_outputs_show_their_still_image():
+    """Widget views need a kernel and a widget manager from the web: the decks show the PNG instead."""
+    priority = slides.DISPLAY_PRIORITY
+    assert "application/vnd.jupyter.widget-view+json" not in priority
+    assert "application/javascript" not in priority
+    assert "image/png" in priority
+
+
+def test_a_cell_tagged_to_hide_its_input_keeps_only_its_output(slide_assets):
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    shown = nbformat.v4.new_code_cell("visible_plumbing = 1", metadata={"slideshow": {"slide_type": "slide"}})
+    hidden = nbformat.v4.new_code_cell(
+        "hidden_plumbing = 2",
+        metadata={"slideshow": {"slide_type": "-"}, "tags": [slides.HIDE_INPUT_TAG]},
+        outputs=[nbformat.v4.new_output("stream", text="the output stays\n")],
+    )
+    notebook.cells = [shown, hidden]
+    html, _ = slides.slides_exporter().from_notebook_node(notebook)
+    assert "visible_plumbing" in html and "the output stays" in html
+    assert "hidden_plumbing" not in html
+
+
+# --------------------------------------------------------------------------
+# In a browser, from file://
+# --------------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("SLIDES_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAGE_TIMEOUT_MS = 60_000
+
+# What a deck reports once reveal.js and MathJax are done (Reveal is loaded through require.js).
+DECK_STATE = """() => new Promise(resolve => require([REVEAL], Reveal => resolve({
+    total: Reveal.getTotalSlides(),
+    horizontal: Reveal.getHorizontalSlides().length,
+    math: document.querySelectorAll('.MathJax_CHTML').length,
+    mathErrors: document.querySelectorAll('.mjx-merror').length,
+    rawMath: [...document.querySelectorAll('.jp-RenderedMarkdown')]
+        .map(element => element.innerText).filter(text => text.includes('$$')).length,
+    brokenImages: [...document.images].filter(image => !image.complete || image.naturalWidth === 0).length,
+})))"""
+
+
+def has_math(lesson):
+    """Whether a Markdown cell shown on the slides contains TeX ($...$, $$...$$, \\(...\\), \\[...\\])."""
+    cells = json.loads(lesson.read_text(encoding="utf-8"))["cells"]
+    return any(
+        re.search(r"\$|\\\(|\\\[", "".join(cell["source"]))
+        for cell in cells
+        if cell["cell_type"] == "markdown"
+        and cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-") != "skip"
+    )
+
+
+def _open_deck(browser, deck):
+    """Open a deck from file:// and wait for reveal.js and MathJax; its state and what went wrong on the way."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    trouble = {"failed to load": [], "went to the network": [], "error": []}
+
+    def on_request(request):
+        if not request.url.startswith(("file:", "data:")):
+            trouble["went to the network"].append(request.url)
+
+    def on_console(message):
+        if message.type == "error":
+            trouble["error"].append(message.text)
+
+    page.on("request", on_request)
+    page.on("requestfailed", lambda request: trouble["failed to load"].append(request.url))
+    page.on("pageerror", lambda error: trouble["error"].append(str(error)))
+    page.on("console", on_console)
+    try:
+        page.goto(deck.as_uri(), timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_selector(".reveal.ready", state="attached", timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_function(
+            "window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running",
+            timeout=PAGE_TIMEOUT_MS,
+        )
+        reveal = json.dumps(f"{slides.REVEAL['reveal_url_prefix']}/dist/reveal.js")
+        state = page.evaluate(DECK_STATE.replace("REVEAL", reveal))
+    finally:
+        page.close()
+    return state, {kind: found for kind, found in trouble.items() if found}
+
+
+def test_decks_run_offline_in_a_browser(deck_dir):
+    """From file://: reveal.js starts with the expected slides, MathJax typesets, nothing fails to load."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _skip_or_fail("the PyPI package playwright is needed to open the decks in Chromium")
+    if not Path(CHROMIUM).is_file():
+        _skip_or_fail(f"no Chromium at {CHROMIUM}: install it with `sudo apt-get install chromium` (Debian/Ubuntu)")
+    problems = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for lesson in LESSONS:
+                state, trouble = _open_deck(browser, _deck(deck_dir, lesson))
+                horizontal, total = expected_slides(lesson)
+                if (state["horizontal"], state["total"]) != (horizontal, total):
+                    problems.append(f"{lesson.name}: reveal.js shows {state}, expected {horizontal}/{total}")
+                if (has_math(lesson) and state["math"] == 0) or state["mathErrors"] or state["rawMath"]:
+                    problems.append(f"{lesson.name}: math not typeset: {state}")
+                if state["brokenImages"]:
+                    problems.append(f"{lesson.name}: {state['brokenImages']} images did not load")
+                problems += [f"{lesson.name}: {kind}: {found}" for kind, found in trouble.items()]
+        finally:
+            browser.close()
+    assert not problems, "\n".join(problems)
