@@ -4,7 +4,7 @@
 #   make notebooks  re-execute every lesson in a fresh kernel and store its outputs
 #   make student    homework copies of every lesson, solutions removed, in build/student
 #   make slides     a reveal.js slide deck of every lesson, for offline use, in build/slides
-#   make benchmark  time the EM iteration against scikit-learn and the original lesson
+#   make benchmark  time the EM iteration (vs scikit-learn, the original lesson), each lesson and slider
 
 PYTHON ?= python3
 VENV := .venv
@@ -51,4 +51,4 @@ $(SLIDES_ASSETS): tools/slides/package.json tools/slides/package-lock.json
 
 benchmark: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_em_iteration.py
-	$(BIN)/python benchmarks/bench_widgets.py
+	$(BIN)/python benchmarks/bench_lessons.py

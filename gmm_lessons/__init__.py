@@ -6,7 +6,6 @@ self-checks are the submodules ``plotting``, ``widgets`` and ``checks``;
 """
 
 from . import checks, environment, plotting, widgets
-
 from .datasets import seed_dataset
 from .em import e_step, log_likelihood, log_mixture_density, m_step
 from .fitting import GMMFit, MixtureParameters, fit_gmm, initialize_parameters
@@ -19,7 +18,9 @@ __all__ = [
     "MixtureParameters",
     "aic",
     "bic",
+    "checks",
     "e_step",
+    "environment",
     "fit_gmm",
     "initialize_parameters",
     "log_gaussian_density",
@@ -27,6 +28,8 @@ __all__ = [
     "log_mixture_density",
     "m_step",
     "n_parameters",
+    "plotting",
     "sample_mixture",
     "seed_dataset",
+    "widgets",
 ]

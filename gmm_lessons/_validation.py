@@ -55,7 +55,8 @@ def check_data(X, name="X"):
 def check_count(value, name, minimum=0, maximum=None):
     """Return value as a Python int in [minimum, maximum]."""
     if isinstance(value, bool) or not isinstance(value, Integral):
-        raise ValueError(f"{name} must be an integer, got {value!r} of type {type(value).__name__}")
+        # The API promises ValueError for every bad argument, wrong type included.
+        raise ValueError(f"{name} must be an integer, got {value!r} of type {type(value).__name__}")  # noqa: TRY004
     value = int(value)
     if value < minimum or (maximum is not None and value > maximum):
         upper = "" if maximum is None else f" and at most {maximum}"

@@ -46,8 +46,8 @@ from .em import e_step as reference_e_step
 from .em import log_likelihood as reference_log_likelihood
 from .em import log_mixture_density
 from .em import m_step as reference_m_step
-from .gaussian import log_gaussian_density
 from .fitting import fit_gmm, initialize_parameters
+from .gaussian import log_gaussian_density
 from .sampling import sample_mixture as reference_sample_mixture
 from .selection import n_parameters as reference_n_parameters
 
@@ -360,19 +360,19 @@ def _e_step_uses_weights(fn):
             [
                 (
                     softmax(log_density, axis=1),
-                    f"e_step: your responsibilities ignore the mixing weights pi_k: with weights {_fmt(weights)} "
+                    (f"e_step: your responsibilities ignore the mixing weights pi_k: with weights {_fmt(weights)} "
                     "they equal those for equal weights - multiply each density by weights[k] "
-                    "(in log space: add np.log(weights[k]))",
+                    "(in log space: add np.log(weights[k]))"),
                 ),
                 (
                     softmax(log_density + weights, axis=1),
-                    "e_step: you added pi_k to the log-densities - in log space add ln pi_k: "
-                    "log_density + np.log(weights)",
+                    ("e_step: you added pi_k to the log-densities - in log space add ln pi_k: "
+                    "log_density + np.log(weights)"),
                 ),
                 (
                     softmax(log_density * weights, axis=1),
-                    "e_step: you multiplied the log-densities by pi_k - in log space add ln pi_k: "
-                    "log_density + np.log(weights)",
+                    ("e_step: you multiplied the log-densities by pi_k - in log space add ln pi_k: "
+                    "log_density + np.log(weights)"),
                 ),
             ],
             _bayes_rule_mismatch(gamma, inputs),
@@ -542,18 +542,18 @@ def _m_step_means(fn):
             [
                 (
                     weighted_sums / X.shape[0],
-                    "m_step: means are divided by N (the number of samples) instead of N_k - "
-                    "mu_k = sum_n gamma(z_nk) x_n / N_k with N_k = responsibilities[:, k].sum()",
+                    ("m_step: means are divided by N (the number of samples) instead of N_k - "
+                    "mu_k = sum_n gamma(z_nk) x_n / N_k with N_k = responsibilities[:, k].sum()"),
                 ),
                 (
                     weighted_sums,
-                    "m_step: means are sum_n gamma(z_nk) x_n, not divided by N_k - "
-                    "mu_k = sum_n gamma(z_nk) x_n / N_k",
+                    ("m_step: means are sum_n gamma(z_nk) x_n, not divided by N_k - "
+                    "mu_k = sum_n gamma(z_nk) x_n / N_k"),
                 ),
                 (
                     np.repeat(X.mean(axis=0, keepdims=True), gamma.shape[1], axis=0),
-                    "m_step: every mean is the plain average of X - weight each sample by its responsibility: "
-                    "mu_k = sum_n gamma(z_nk) x_n / N_k",
+                    ("m_step: every mean is the plain average of X - weight each sample by its responsibility: "
+                    "mu_k = sum_n gamma(z_nk) x_n / N_k"),
                 ),
             ],
             f"m_step: means are {_fmt(means)}, expected {_fmt(expected)} - mu_k = sum_n gamma(z_nk) x_n / N_k",
@@ -606,13 +606,13 @@ def _m_step_covariances(fn):
                 ),
                 (
                     unbiased,
-                    "m_step: covariances have a bias correction, as np.cov gives by default - Bishop (9.25) "
-                    "divides by N_k: use np.cov(..., aweights=..., bias=True) or compute the weighted sum / N_k",
+                    ("m_step: covariances have a bias correction, as np.cov gives by default - Bishop (9.25) "
+                    "divides by N_k: use np.cov(..., aweights=..., bias=True) or compute the weighted sum / N_k"),
                 ),
                 (
                     expected + regularised,
-                    f"m_step: covariances have {regularised[0, 0]:.2g} added to the diagonal - this exercise is "
-                    "Bishop's M-step without regularisation (reg_covar = 0); leave it out",
+                    (f"m_step: covariances have {regularised[0, 0]:.2g} added to the diagonal - this exercise is "
+                    "Bishop's M-step without regularisation (reg_covar = 0); leave it out"),
                 ),
             ],
             f"m_step: covariances are {_fmt(covariances)}, expected {_fmt(expected)} - "
@@ -712,13 +712,13 @@ def _log_likelihood_matches(fn):
             [
                 (
                     np.exp(log_mixture).sum(),
-                    "log_likelihood: you summed the densities p(x_n) without taking logs - "
-                    "the log-likelihood is sum_n ln p(x_n)",
+                    ("log_likelihood: you summed the densities p(x_n) without taking logs - "
+                    "the log-likelihood is sum_n ln p(x_n)"),
                 ),
                 (
                     np.exp(log_mixture.sum()),
-                    "log_likelihood: you returned the likelihood, the product of the p(x_n) - take logs and sum "
-                    "them: sum_n ln p(x_n) (a product of many densities underflows to 0)",
+                    ("log_likelihood: you returned the likelihood, the product of the p(x_n) - take logs and sum "
+                    "them: sum_n ln p(x_n) (a product of many densities underflows to 0)"),
                 ),
                 (log_mixture.mean(), "log_likelihood: you averaged ln p(x_n) over samples - return their sum"),
                 (-expected, "log_likelihood: you returned minus the log-likelihood - return ln p(X) itself"),
@@ -938,23 +938,23 @@ def _sampling_covariances(fn):
         wrong_covariances = [
             (
                 covariance @ covariance,
-                "you multiplied the noise by Sigma_k itself, which gives covariance Sigma_k^2 - multiply by a "
-                "square root of it, the Cholesky factor L_k = np.linalg.cholesky(Sigma_k)",
+                ("you multiplied the noise by Sigma_k itself, which gives covariance Sigma_k^2 - multiply by a "
+                "square root of it, the Cholesky factor L_k = np.linalg.cholesky(Sigma_k)"),
             ),
             (
                 cholesky_factor.T @ cholesky_factor,
-                "you multiplied by L_k^T instead of L_k: for standard normal rows eps of shape "
-                "(n, n_features) use eps @ L_k.T",
+                ("you multiplied by L_k^T instead of L_k: for standard normal rows eps of shape "
+                "(n, n_features) use eps @ L_k.T"),
             ),
             (
                 np.diag(np.diag(covariance)),
-                "the correlations (off-diagonal entries of Sigma_k) are missing - scaling each coordinate by its "
-                "standard deviation is not enough; multiply by the Cholesky factor L_k",
+                ("the correlations (off-diagonal entries of Sigma_k) are missing - scaling each coordinate by its "
+                "standard deviation is not enough; multiply by the Cholesky factor L_k"),
             ),
             (
                 np.eye(covariance.shape[0]),
-                "the points have identity covariance - multiply the standard normal noise by the Cholesky factor "
-                "L_k of Sigma_k",
+                ("the points have identity covariance - multiply the standard normal noise by the Cholesky factor "
+                "L_k of Sigma_k"),
             ),
         ]
         hint = next(
@@ -1244,8 +1244,8 @@ def _kmeans_pp_d_squared(fn):
         (
             0,
             "your seeds are drawn uniformly",
-            "draw each next seed with probability D(x_n)^2 / sum_m D(x_m)^2: "
-            "rng.choice(n_samples, p=squared_distance / squared_distance.sum())",
+            ("draw each next seed with probability D(x_n)^2 / sum_m D(x_m)^2: "
+            "rng.choice(n_samples, p=squared_distance / squared_distance.sum())"),
         ),
         (
             1,
@@ -1668,19 +1668,19 @@ def _sample_images_match(fn):
             [
                 (
                     np.clip(scores @ IMAGE_BASIS, 0, 16),
-                    "sample_images: you left out the mean image - the scores are coordinates of x - x-bar, so the "
-                    "pixels are pixel_mean + scores @ basis",
+                    ("sample_images: you left out the mean image - the scores are coordinates of x - x-bar, so the "
+                    "pixels are pixel_mean + scores @ basis"),
                 ),
                 (
                     unclipped,
-                    f"sample_images: some of your pixels lie outside the grey levels 0..16 (from "
+                    (f"sample_images: some of your pixels lie outside the grey levels 0..16 (from "
                     f"{unclipped.min():.3g} to {unclipped.max():.3g}) - a Gaussian knows nothing of that range: "
-                    "clip them with np.clip(images, 0, 16)",
+                    "clip them with np.clip(images, 0, 16)"),
                 ),
                 (
                     scores @ IMAGE_BASIS,
-                    "sample_images: you left out the mean image and the clipping - the pixels are "
-                    "np.clip(pixel_mean + scores @ basis, 0, 16)",
+                    ("sample_images: you left out the mean image and the clipping - the pixels are "
+                    "np.clip(pixel_mean + scores @ basis, 0, 16)"),
                 ),
             ],
             "sample_images: your images differ from those drawn with the same seed - draw the scores first, with "

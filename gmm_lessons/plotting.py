@@ -64,7 +64,7 @@ def new_axes(title=None, figsize=FIGURE_SIZE, equal_aspect=True):
     """A pyplot figure with one labelled Axes, for notebook cells."""
     import matplotlib.pyplot as plt
 
-    figure, ax = plt.subplots(figsize=figsize, layout="constrained")
+    _, ax = plt.subplots(figsize=figsize, layout="constrained")
     label_axes(ax, title, equal_aspect)
     return ax
 

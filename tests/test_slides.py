@@ -16,7 +16,6 @@ checks what reveal.js and MathJax made of it (deselect it with
 
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -32,16 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 import slides
+from browser_support import find_chromium, launch_chromium, skip_or_fail
 
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-IN_CI = os.environ.get("CI", "").lower() == "true"
 NPM_CI_TIMEOUT = 600  # seconds; four small packages, usually under 10
-
-
-def _skip_or_fail(message):
-    if IN_CI:
-        pytest.fail(f"{message} (CI=true: the slide tests must run in CI)")
-    pytest.skip(message)
 
 
 def _digest(paths):
@@ -185,7 +178,7 @@ def slide_assets():
         reason = str(missing)
     npm = shutil.which("npm")
     if npm is None or shutil.which("node") is None:
-        _skip_or_fail(f"node and npm are needed to install reveal.js and MathJax for the slides ({reason})")
+        skip_or_fail(f"node and npm are needed to install reveal.js and MathJax for the slides ({reason})")
     result = subprocess.run(
         [npm, "ci", "--prefix", str(slides.ASSETS_DIR), "--no-audit", "--no-fund"],
         capture_output=True,
@@ -325,16 +318,6 @@ def test_a_cell_tagged_to_hide_its_input_keeps_only_its_output(slide_assets):
 # In a browser, from file://
 # --------------------------------------------------------------------------
 
-CHROMIUM = os.environ.get("SLIDES_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAGE_TIMEOUT_MS = 60_000
 
 # What a deck reports once reveal.js and MathJax are done (Reveal is loaded through require.js).
@@ -393,15 +376,12 @@ def _open_deck(browser, deck):
 
 def test_decks_run_offline_in_a_browser(deck_dir):
     """From file://: reveal.js starts with the expected slides, MathJax typesets, nothing fails to load."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _skip_or_fail("the PyPI package playwright is needed to open the decks in Chromium")
-    if not Path(CHROMIUM).is_file():
-        _skip_or_fail(f"no Chromium at {CHROMIUM}: install it with `sudo apt-get install chromium` (Debian/Ubuntu)")
+    chromium = find_chromium()
+    from playwright.sync_api import sync_playwright
+
     problems = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright, chromium)
         try:
             for lesson in LESSONS:
                 state, trouble = _open_deck(browser, _deck(deck_dir, lesson))

@@ -6,10 +6,8 @@ autosave; the lesson files are never touched). It is shut down in the
 fixture's teardown, whatever the tests did. Its log goes to
 ``build/browser-screenshots/jupyterlab.log``.
 
-The browser is Debian's ``chromium`` driven by the PyPI ``playwright``
-package; nothing here downloads a browser. Without Chromium (or without
-playwright) the browser tests skip with a message on how to install it,
-except under ``CI=true``, where that is a failure.
+Finding the browser, and skipping (failing under ``CI=true``) without it, is
+``tests/browser_support.py``.
 """
 
 import json
@@ -26,26 +24,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_support import find_chromium, launch_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 BUILD = ROOT / "build" / "browser-screenshots"
 SETTINGS = Path(__file__).resolve().parent / "jupyterlab-settings"
 
-CHROMIUM_CANDIDATES = ("chromium", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-INSTALL_HINT = (
-    "install it with `sudo apt-get install chromium` (Debian/Ubuntu) to run the browser tests; "
-    "the PyPI package playwright drives it (never run `playwright install`)"
-)
 SERVER_START_TIMEOUT = 90  # seconds; a cold start on 2 cores takes about 5
 
 
@@ -56,39 +41,9 @@ def pytest_configure(config):
     )
 
 
-def _in_ci():
-    return os.environ.get("CI", "").lower() == "true"
-
-
-def _unavailable(reason):
-    """Skip on a user's machine; fail under CI=true, where a missing browser must not pass unnoticed."""
-    if _in_ci():
-        pytest.fail(f"{reason} (CI=true: the browser tests must run)", pytrace=False)
-    pytest.skip(reason)
-
-
-def _find_chromium():
-    for candidate in CHROMIUM_CANDIDATES:
-        found = shutil.which(candidate)
-        if found:
-            return found
-    return None
-
-
 @pytest.fixture(scope="session")
 def chromium_path():
-    """Debian's Chromium, and the playwright package to drive it; skip (fail under CI=true) without them."""
-    path = _find_chromium()
-    if path is None:
-        _unavailable(f"Chromium not found: {INSTALL_HINT}")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _unavailable(
-            "The playwright package is not installed: install it with `.venv/bin/python -m pip install "
-            "playwright` (and never run `playwright install`: these tests use Debian's Chromium)"
-        )
-    return path
+    return find_chromium()
 
 
 @pytest.fixture(scope="session")
@@ -240,7 +195,7 @@ def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright, chromium_path)
         try:
             yield browser
         finally:

@@ -1,0 +1,101 @@
+"""How fast the lessons are: each notebook in a fresh kernel, and every slider's update.
+
+For each lesson, run all cells in a new kernel (as ``make notebooks`` and
+nbval do) and time it; then, in the same kernel, find every slider widget the
+lesson built and move each of its sliders across its range, timing each
+update (the widget's callback: moving artists and rendering the PNG).
+
+Targets on the course's 2-core machine: each notebook under 20 s, the whole
+series under 90 s, every slider update under 100 ms median.
+
+Run with ``make benchmark`` or ``python benchmarks/bench_lessons.py [NOTEBOOK ...]``.
+"""
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_TARGET_S = 20.0
+SERIES_TARGET_S = 90.0
+UPDATE_TARGET_MS = 100.0
+STEPS_PER_SLIDER = 15
+
+# Run in the lesson's kernel after its last cell: time every slider of every SliderFigure.
+TIME_SLIDERS = f"""
+import gc as _gc, json as _json, time as _time
+import numpy as _np
+from gmm_lessons.widgets import SliderFigure as _SliderFigure
+_report = []
+for _widget in [o for o in _gc.get_objects() if isinstance(o, _SliderFigure)]:
+    for _name, _slider in _widget.sliders.items():
+        _times = []
+        for _value in _np.linspace(_slider.min, _slider.max, {STEPS_PER_SLIDER}):
+            _value = type(_slider.value)(_value)
+            if _value == _slider.value:
+                continue
+            _started = _time.perf_counter()
+            _slider.value = _value
+            _times.append(1e3 * (_time.perf_counter() - _started))
+        _report.append({{"widget": _widget.title, "slider": _name, "ms": _times}})
+print(_json.dumps(_report))
+"""
+
+
+def run_lesson(path):
+    """(seconds to start a kernel, seconds to execute every cell, list of slider timing records)."""
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, kernel_name="python3", timeout=600,
+                            resources={"metadata": {"path": str(path.parent)}})
+    kernel_started = time.perf_counter()
+    with client.setup_kernel():
+        started = time.perf_counter()
+        for index, cell in enumerate(notebook.cells):
+            client.execute_cell(cell, index)
+        elapsed = time.perf_counter() - started
+        probe = nbformat.v4.new_code_cell(TIME_SLIDERS)
+        notebook.cells.append(probe)
+        client.execute_cell(probe, len(notebook.cells) - 1)
+    text = "".join(output.get("text", "") for output in probe.outputs if output.output_type == "stream")
+    return started - kernel_started, elapsed, json.loads(text)
+
+
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def main(argv):
+    paths = [Path(arg) for arg in argv] or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other load skews timings)")
+    print(f"{'lesson':<46}{'kernel s':>9}{'cells s':>8}  {'slider':<42}{'updates':>8}{'median ms':>11}{'max ms':>8}")
+    total, failures = 0.0, []
+    for path in paths:
+        startup, elapsed, sliders = run_lesson(path)
+        elapsed += startup
+        total += elapsed
+        if elapsed >= NOTEBOOK_TARGET_S:
+            failures.append(f"{path.name} took {elapsed:.1f} s")
+        print(f"{path.stem:<46}{startup:>9.1f}{elapsed - startup:>8.1f}")
+        for record in sliders:
+            times = record["ms"]
+            label = f"{record['widget']}: {record['slider']}"
+            print(f"{'':<65}{label:<42}{len(times):>8}{median(times):>11.1f}{max(times):>8.1f}")
+            if median(times) >= UPDATE_TARGET_MS:
+                failures.append(f"{path.name} {label} median {median(times):.1f} ms")
+    if total >= SERIES_TARGET_S:
+        failures.append(f"the series took {total:.1f} s")
+    print(f"\ntotal {total:.1f} s for {len(paths)} lessons (kernel start included)")
+    print(f"targets: each notebook < {NOTEBOOK_TARGET_S:.0f} s, series < {SERIES_TARGET_S:.0f} s, "
+          f"slider update median < {UPDATE_TARGET_MS:.0f} ms")
+    print("all targets met" if not failures else "MISSED: " + "; ".join(failures))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
