@@ -66,11 +66,10 @@ from importlib.metadata import PackageNotFoundError, version
 import numpy as np
 import scipy
 import sklearn
-from scipy.stats import multivariate_normal
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
-from gmm_lessons import fit_gmm, initialize_parameters, sample_mixture
+from gmm_lessons import fit_gmm, initialize_parameters, original_lesson, sample_mixture
 from gmm_lessons.em import e_step_by_component, m_step_by_component
 
 FULL_CONFIGS = [(100_000, 2, 3), (1_000_000, 2, 3), (100_000, 10, 5)]
@@ -87,32 +86,6 @@ SEED = 20240611
 IMPLEMENTATIONS = ("ours", "sklearn", "original")
 THREAD_ENV_PREFIXES = ("OMP_", "OPENBLAS_", "MKL_", "BLIS_", "VECLIB_", "NUMEXPR_", "GOTO_")
 MIB = 2.0**20
-
-
-# --------------------------------------------------------------------------
-# The original lesson's code, verbatim (density space).
-
-
-def original_e_step(data, weights, means, covariances):
-    num_samples = data.shape[0]
-    num_components = len(weights)
-    responsibilities = np.zeros((num_samples, num_components))
-    for i in range(num_components):
-        responsibilities[:, i] = weights[i] * multivariate_normal.pdf(data, means[i], covariances[i])
-    responsibilities /= responsibilities.sum(axis=1, keepdims=True)
-    return responsibilities
-
-
-def original_m_step(data, responsibilities):
-    num_samples, num_features = data.shape
-    num_components = responsibilities.shape[1]
-    weights = responsibilities.sum(axis=0) / num_samples
-    means = np.dot(responsibilities.T, data) / responsibilities.sum(axis=0)[:, np.newaxis]
-    covariances = np.zeros((num_components, num_features, num_features))
-    for i in range(num_components):
-        diff = data - means[i]
-        covariances[i] = np.dot(responsibilities[:, i] * diff.T, diff) / responsibilities[:, i].sum()
-    return weights, means, covariances
 
 
 # --------------------------------------------------------------------------
@@ -181,7 +154,7 @@ def run_sklearn(X, start, n_iter):
 def run_original(X, start, n_iter):
     weights, means, covariances = start
     for _ in range(n_iter):
-        weights, means, covariances = original_m_step(X, original_e_step(X, weights, means, covariances))
+        weights, means, covariances = original_lesson.m_step(X, original_lesson.e_step(X, weights, means, covariances))
     return weights, means, covariances
 
 
@@ -308,7 +281,7 @@ def one_iteration_sklearn(X, start):
 
 def one_iteration_original(X, start):
     def iteration():
-        original_m_step(X, original_e_step(X, *start))
+        original_lesson.m_step(X, original_lesson.e_step(X, *start))
 
     return iteration
 

@@ -143,6 +143,30 @@ def _assignment_caption(responsibilities):
     return _count_caption(responsibilities.argmax(axis=0), responsibilities.shape[0])
 
 
+def _moved(means, component, mean):
+    """A copy of ``means`` with row ``component`` replaced by ``mean``."""
+    moved = means.copy()
+    moved[component] = mean
+    return moved
+
+
+def _mean_sliders(label, start, low, high, step):
+    """Two sliders, ``mean_x1`` and ``mean_x2``, for the coordinates of one mean."""
+    return {
+        "mean_x1": _slider(f"{label}: x₁", start[0], low[0], high[0], step),
+        "mean_x2": _slider(f"{label}: x₂", start[1], low[1], high[1], step),
+    }
+
+
+def _responsibility_figure(X, weights, means, covariances, title):
+    """One square panel of the data coloured by the mixture's responsibilities: (figure, ax, points)."""
+    figure, (ax,) = _figure(1, width=6.5, height=5.0)
+    plotting.label_axes(ax, title)
+    _fix_limits(ax, X)
+    points = plotting.plot_responsibilities(X, e_step_by_component(X, weights, means, covariances)[0].T, ax)
+    return figure, ax, points
+
+
 def em_history_explorer(X, fit, curve_from=0):
     """Scrub through a stored EM fit with one iteration slider.
 
@@ -212,26 +236,19 @@ def responsibility_explorer(X, weights, means, covariances, component=0, span=4.
     weights, means, covariances = check_parameters(weights, means, covariances, X.shape[1])
     start = means[component].copy()
 
-    figure, (ax,) = _figure(1, width=6.5, height=5.0)
-    plotting.label_axes(ax, "Points coloured by responsibility")
-    _fix_limits(ax, X)
-    points = plotting.plot_responsibilities(X, e_step_by_component(X, weights, means, covariances)[0].T, ax)
+    figure, ax, points = _responsibility_figure(X, weights, means, covariances, "Points coloured by responsibility")
     ellipses = plotting.plot_ellipses(means, covariances, ax)
     mean_markers = plotting.plot_means(means, ax)
 
     def draw(mean_x1, mean_x2):
-        moved = means.copy()
-        moved[component] = (mean_x1, mean_x2)
+        moved = _moved(means, component, (mean_x1, mean_x2))
         responsibilities = e_step_by_component(X, weights, moved, covariances)[0]
         points.set_facecolors(plotting.responsibility_colours(responsibilities.T))
         plotting.update_ellipses(ellipses, moved, covariances)
         plotting.update_means(mean_markers, moved)
         return f"points per component (largest responsibility): {_assignment_caption(responsibilities)}"
 
-    sliders = {
-        "mean_x1": _slider(f"mean {component + 1}: x₁", start[0], start[0] - span, start[0] + span, 0.1),
-        "mean_x2": _slider(f"mean {component + 1}: x₂", start[1], start[1] - span, start[1] + span, 0.1),
-    }
+    sliders = _mean_sliders(f"mean {component + 1}", start, start - span, start + span, 0.1)
     artists = {"points": points, "ellipses": ellipses, "means": mean_markers}
     return SliderFigure("Responsibility explorer", figure, sliders, draw, artists)
 
@@ -251,9 +268,7 @@ def likelihood_explorer(X, weights, means, covariances, component=0, span=4.0, n
     grid_x1, grid_x2 = start[0] + offsets, start[1] + offsets
 
     def log_likelihood_at(mean):
-        moved = means.copy()
-        moved[component] = mean
-        return e_step_by_component(X, weights, moved, covariances)[1].sum()
+        return e_step_by_component(X, weights, _moved(means, component, mean), covariances)[1].sum()
 
     surface = np.array([[log_likelihood_at((x1, x2)) for x1 in grid_x1] for x2 in grid_x2])
 
@@ -275,20 +290,17 @@ def likelihood_explorer(X, weights, means, covariances, component=0, span=4.0, n
     surface_ax.set_aspect("equal")
 
     def draw(mean_x1, mean_x2):
-        moved = means.copy()
-        moved[component] = (mean_x1, mean_x2)
+        moved = _moved(means, component, (mean_x1, mean_x2))
         plotting.update_ellipses(ellipses, moved, covariances)
         plotting.update_means(mean_markers, moved)
         where.set_data([mean_x1], [mean_x2])
         return (
-            f"log-likelihood ln p(X) = <b>{log_likelihood_at(moved[component]):.2f}</b> "
+            f"log-likelihood ln p(X) = <b>{log_likelihood_at((mean_x1, mean_x2)):.2f}</b> "
             f"(best on this grid: {top:.2f})"
         )
 
-    sliders = {
-        "mean_x1": _slider(f"mean {component + 1}: x₁", start[0], grid_x1[0], grid_x1[-1], step),
-        "mean_x2": _slider(f"mean {component + 1}: x₂", start[1], grid_x2[0], grid_x2[-1], step),
-    }
+    sliders = _mean_sliders(f"mean {component + 1}", start, (grid_x1[0], grid_x2[0]), (grid_x1[-1], grid_x2[-1]),
+                            step)
     artists = {"ellipses": ellipses, "means": mean_markers, "surface_marker": where}
     return SliderFigure("Log-likelihood explorer", figure, sliders, draw, artists)
 
@@ -304,17 +316,14 @@ def em_step_explorer(X, weights, means, covariances, component=0, span=4.0):
     weights, means, covariances = check_parameters(weights, means, covariances, X.shape[1])
     start = means[component].copy()
 
-    figure, (ax,) = _figure(1, width=6.5, height=5.0)
-    plotting.label_axes(ax, "One EM step: dashed = before, solid = after")
-    _fix_limits(ax, X)
-    points = plotting.plot_responsibilities(X, e_step_by_component(X, weights, means, covariances)[0].T, ax)
+    figure, ax, points = _responsibility_figure(X, weights, means, covariances,
+                                                "One EM step: dashed = before, solid = after")
     before = plotting.plot_ellipses(means, covariances, ax, n_stds=(2,), linestyle="--")
     after = plotting.plot_ellipses(means, covariances, ax, n_stds=(2,))
     after_markers = plotting.plot_means(means, ax)
 
     def draw(mean_x1, mean_x2):
-        moved = means.copy()
-        moved[component] = (mean_x1, mean_x2)
+        moved = _moved(means, component, (mean_x1, mean_x2))
         responsibilities, _ = e_step_by_component(X, weights, moved, covariances)
         new_weights, new_means, new_covariances = m_step_by_component(X, responsibilities, 1e-6, "full")
         points.set_facecolors(plotting.responsibility_colours(responsibilities.T))
@@ -325,10 +334,7 @@ def em_step_explorer(X, weights, means, covariances, component=0, span=4.0):
         return "new weights π: " + ", ".join(f"{w:.2f}" for w in new_weights) + \
             " · how far each mean moved: " + ", ".join(f"{s:.2f}" for s in shift)
 
-    sliders = {
-        "mean_x1": _slider(f"start mean {component + 1}: x₁", start[0], start[0] - span, start[0] + span, 0.1),
-        "mean_x2": _slider(f"start mean {component + 1}: x₂", start[1], start[1] - span, start[1] + span, 0.1),
-    }
+    sliders = _mean_sliders(f"start mean {component + 1}", start, start - span, start + span, 0.1)
     artists = {"points": points, "ellipses_before": before, "ellipses_after": after, "means_after": after_markers}
     return SliderFigure("One-EM-step explorer", figure, sliders, draw, artists)
 

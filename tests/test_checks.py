@@ -13,6 +13,7 @@ from scipy.special import logsumexp
 from scipy.stats import multivariate_normal
 
 import gmm_lessons
+from gmm_lessons import original_lesson
 from gmm_lessons.checks import (
     CheckFailed,
     check_align_components,
@@ -84,26 +85,8 @@ def sample_mixture_with_counts(weights, means, covariances, n_samples, rng=None)
 
 
 # The original lesson's functions, in density space.
-def e_step_original(data, weights, means, covariances):
-    num_samples = data.shape[0]
-    num_components = len(weights)
-    responsibilities = np.zeros((num_samples, num_components))
-    for i in range(num_components):
-        responsibilities[:, i] = weights[i] * multivariate_normal.pdf(data, means[i], covariances[i])
-    responsibilities /= responsibilities.sum(axis=1, keepdims=True)
-    return responsibilities
-
-
-def m_step_original(data, responsibilities):
-    num_samples, num_features = data.shape
-    num_components = responsibilities.shape[1]
-    weights = responsibilities.sum(axis=0) / num_samples
-    means = np.dot(responsibilities.T, data) / responsibilities.sum(axis=0)[:, np.newaxis]
-    covariances = np.zeros((num_components, num_features, num_features))
-    for i in range(num_components):
-        diff = data - means[i]
-        covariances[i] = np.dot(responsibilities[:, i] * diff.T, diff) / responsibilities[:, i].sum()
-    return weights, means, covariances
+e_step_original = original_lesson.e_step
+m_step_original = original_lesson.m_step
 
 
 def densities(X, weights, means, covariances):
