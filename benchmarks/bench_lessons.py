@@ -35,7 +35,9 @@ _report = []
 for _widget in [o for o in _gc.get_objects() if isinstance(o, _SliderFigure)]:
     for _name, _slider in _widget.sliders.items():
         _times = []
-        for _value in _np.linspace(_slider.min, _slider.max, {STEPS_PER_SLIDER}):
+        _positions = _np.linspace(_slider.min, _slider.max, {STEPS_PER_SLIDER})
+        # A log slider's min and max are exponents of its base.
+        for _value in (_slider.base ** _positions if hasattr(_slider, "base") else _positions):
             _value = type(_slider.value)(_value)
             if _value == _slider.value:
                 continue
