@@ -27,14 +27,16 @@ from .gaussian import log_gaussian_density_by_component, precision_cholesky
 N_K_FLOOR = 10 * np.finfo(np.float64).eps
 
 
-def log_weighted_density_by_component(X, weights, means, covariances):
+def log_weighted_density_by_component(X, weights, means, covariances, variance_floor=0.0):
     """ln pi_k + ln N(x_n | mu_k, Sigma_k), the numerator of Bishop (9.23) in log space.
+
+    ``variance_floor`` is passed to :func:`gaussian.precision_cholesky`.
 
     Returns
     -------
     log_weighted : ndarray of shape (n_components, n_samples)
     """
-    log_weighted = log_gaussian_density_by_component(X, means, precision_cholesky(covariances))
+    log_weighted = log_gaussian_density_by_component(X, means, precision_cholesky(covariances, variance_floor))
     with np.errstate(divide="ignore"):  # a zero weight is a log-weight of -inf, which is right
         log_weighted += np.log(weights)[:, np.newaxis]
     return log_weighted
@@ -67,9 +69,9 @@ def normalise_in_log_space(log_weighted):
     return responsibilities, row_max + np.log(normaliser)
 
 
-def e_step_by_component(X, weights, means, covariances):
+def e_step_by_component(X, weights, means, covariances, variance_floor=0.0):
     """E-step on trusted inputs: (responsibilities (K, n), ln p(x_n) (n,))."""
-    return normalise_in_log_space(log_weighted_density_by_component(X, weights, means, covariances))
+    return normalise_in_log_space(log_weighted_density_by_component(X, weights, means, covariances, variance_floor))
 
 
 def effective_counts(responsibilities):

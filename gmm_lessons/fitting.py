@@ -22,7 +22,7 @@ INIT_METHODS = ("random", "kmeans++")
 
 # With reg_covar = 0, a variance below SINGULAR_RTOL * max_n |x_ni| * (max_n x_ni - min_n x_ni) is
 # rounding noise, not spread: the centred differences x_ni - mu_ki it is made of are only known to
-# about eps * |x_ni|. See _numerically_singular_component.
+# about eps * |x_ni|.
 SINGULAR_RTOL = 100 * np.finfo(np.float64).eps
 
 
@@ -190,26 +190,6 @@ def _collapse_error(iteration, component):
     )
 
 
-def _numerically_singular_component(covariances, variance_floor):
-    """The first component whose covariance is singular at the precision of the data, or None.
-
-    A component left on a single point (Bishop section 9.2.1) gets, in floating
-    point, a covariance made of rounding errors (about 1e-26 for a point at
-    x = 100) rather than exactly 0, so its Cholesky factor still exists and the
-    likelihood is a finite spike. A conditional variance (squared diagonal of
-    the Cholesky factor) at or below ``variance_floor`` (one per feature)
-    counts as 0.
-    """
-    for k, covariance in enumerate(covariances):
-        try:
-            conditional_variances = np.diagonal(np.linalg.cholesky(covariance)) ** 2
-        except np.linalg.LinAlgError:
-            return k
-        if np.any(conditional_variances <= variance_floor):
-            return k
-    return None
-
-
 def run_em(X, start, max_iter, tol, reg_covar, covariance_type):
     """The EM loop on trusted inputs from one start; returns a :class:`GMMFit`.
 
@@ -223,16 +203,14 @@ def run_em(X, start, max_iter, tol, reg_covar, covariance_type):
     history = [start]
     log_likelihoods = [log_density.sum()]
     converged = False
-    # Only reg_covar = 0 lets a covariance collapse: with reg_covar > 0 every variance is >= reg_covar.
-    variance_floor = SINGULAR_RTOL * np.abs(X).max(axis=0) * np.ptp(X, axis=0) if reg_covar == 0 else None
+    # A component left on one point gets, in floating point, a covariance of rounding errors (about 1e-26
+    # for a point at x = 100) rather than exactly 0: its Cholesky factor exists and the likelihood is a
+    # finite spike. Only reg_covar = 0 allows that (otherwise every variance is >= reg_covar).
+    variance_floor = SINGULAR_RTOL * np.abs(X).max(axis=0) * np.ptp(X, axis=0) if reg_covar == 0 else 0.0
     for iteration in range(1, max_iter + 1):
         parameters = MixtureParameters(*m_step_by_component(X, responsibilities, reg_covar, covariance_type))
-        if variance_floor is not None:
-            collapsed = _numerically_singular_component(parameters.covariances, variance_floor)
-            if collapsed is not None:
-                raise _collapse_error(iteration, collapsed)
         try:
-            responsibilities, log_density = e_step_by_component(X, *parameters)
+            responsibilities, log_density = e_step_by_component(X, *parameters, variance_floor)
         except NotPositiveDefiniteError as error:
             raise _collapse_error(iteration, error.component) from None
         history.append(parameters)

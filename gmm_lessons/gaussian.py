@@ -32,12 +32,15 @@ class NotPositiveDefiniteError(ValueError):
         )
 
 
-def precision_cholesky(covariances):
+def precision_cholesky(covariances, variance_floor=0.0):
     """Cholesky factors of the precision matrices Sigma_k^-1.
 
     Parameters
     ----------
     covariances : ndarray of shape (n_components, n_features, n_features)
+    variance_floor : float or ndarray of shape (n_features,), default 0
+        Conditional variances (squared diagonal of L_k) at or below this
+        count as 0: a covariance made of rounding errors is singular too.
 
     Returns
     -------
@@ -48,7 +51,8 @@ def precision_cholesky(covariances):
     Raises
     ------
     NotPositiveDefiniteError
-        If some Sigma_k is not positive definite; ``.component`` says which.
+        If some Sigma_k is not positive definite (above ``variance_floor``);
+        ``.component`` says which.
     """
     precision_chol = np.empty_like(covariances)
     for k, covariance in enumerate(covariances):
@@ -56,6 +60,8 @@ def precision_cholesky(covariances):
             cholesky_factor = np.linalg.cholesky(covariance)
         except np.linalg.LinAlgError:
             raise NotPositiveDefiniteError(k) from None
+        if np.any(np.diagonal(cholesky_factor) ** 2 <= variance_floor):
+            raise NotPositiveDefiniteError(k)
         # LAPACK's triangular inverse: L^-1 is exact to rounding and costs a
         # microsecond (scipy's solve_triangular has ~10 ms of thread start-up
         # per call with a multi-threaded BLAS, which dominated small fits).

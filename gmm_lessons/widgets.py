@@ -294,10 +294,9 @@ def likelihood_explorer(X, weights, means, covariances, component=0, span=4.0, n
         plotting.update_ellipses(ellipses, moved, covariances)
         plotting.update_means(mean_markers, moved)
         where.set_data([mean_x1], [mean_x2])
-        return (
-            f"log-likelihood ln p(X) = <b>{log_likelihood_at((mean_x1, mean_x2)):.2f}</b> "
-            f"(best on this grid: {top:.2f})"
-        )
+        # The sliders step along the grid the surface was computed on: look the value up.
+        column, row = round((mean_x1 - grid_x1[0]) / step), round((mean_x2 - grid_x2[0]) / step)
+        return f"log-likelihood ln p(X) = <b>{surface[row, column]:.2f}</b> (best on this grid: {top:.2f})"
 
     sliders = _mean_sliders(f"mean {component + 1}", start, (grid_x1[0], grid_x2[0]), (grid_x1[-1], grid_x2[-1]),
                             step)
