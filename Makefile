@@ -1,6 +1,7 @@
 # The two commands of the README, and the ones that maintain the lessons.
 #   make lab        set up, then open the lessons in JupyterLab (127.0.0.1, with a token)
 #   make test       set up, then run every test (package, widgets, notebooks via nbval)
+#   make check      the package's tests and ruff, in under a minute (make test is the full gate CI runs)
 #   make notebooks  re-execute every lesson in a fresh kernel and store its outputs
 #   make student    homework copies of every lesson, solutions removed, in build/student
 #   make slides     a reveal.js slide deck of every lesson, for offline use, in build/slides
@@ -12,7 +13,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SLIDES_ASSETS := tools/slides/node_modules/.installed
 
-.PHONY: setup lab test notebooks student slides benchmark
+.PHONY: setup lab test check notebooks student slides benchmark
 
 setup: $(INSTALLED)
 
@@ -27,6 +28,12 @@ lab: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
+
+# Naming tests/ leaves the notebooks (nbval) out; the three ignored run lessons in kernels, build
+# slides or drive a browser.
+check: $(INSTALLED)
+	$(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/test_homework.py --ignore=tests/test_slides.py
+	$(BIN)/ruff check .
 
 # Widget state is not stored (each slider widget carries a still PNG for readers without a
 # kernel), nor are execution timestamps (they would change every cell at every run).

@@ -1,9 +1,10 @@
 """The original blog lesson's E-step and M-step, as it wrote them.
 
-Kept as the baseline the course improves on: the benchmark times it, and
-the tests show where it fails. It computes densities, not log-densities, so
-for a point far from every component every density underflows to 0 and its
-responsibilities are 0 / 0 = NaN; and its M-step has no regularisation.
+Kept, outside the learners' package, as the baseline the course improves
+on: the benchmark times it, and the tests show where it fails. It computes
+densities, not log-densities, so for a point far from every component every
+density underflows to 0 and its responsibilities are 0 / 0 = NaN; and its
+M-step has no regularisation.
 Do not use it for anything else.
 """
 
