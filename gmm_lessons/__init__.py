@@ -8,8 +8,9 @@ self-checks are the submodules ``plotting``, ``widgets`` and ``checks``;
 from . import checks, environment, plotting, widgets
 from .datasets import seed_dataset
 from .em import e_step, log_likelihood, log_mixture_density, m_step
-from .fitting import GMMFit, MixtureParameters, fit_gmm, initialize_parameters
+from .fitting import GMMFit, fit_gmm, initialize_parameters
 from .gaussian import log_gaussian_density
+from .parameters import MixtureParameters
 from .sampling import sample_mixture
 from .selection import aic, bic, n_parameters
 

@@ -52,6 +52,14 @@ def check_data(X, name="X"):
     return X
 
 
+def check_plane_data(X, name="X"):
+    """Return X as a float array of shape (n_samples, 2), data a figure can draw in the (x_1, x_2) plane."""
+    X = check_data(X, name)
+    if X.shape[1] != 2:
+        raise ValueError(f"{name} must have 2 features to be drawn in the plane, got shape {X.shape}")
+    return X
+
+
 def check_count(value, name, minimum=0, maximum=None):
     """Return value as a Python int in [minimum, maximum]."""
     if isinstance(value, bool) or not isinstance(value, Integral):
@@ -75,6 +83,14 @@ def check_non_negative(value, name):
     if value < 0:
         raise ValueError(f"{name} must be non-negative, got {value}")
     return float(value)
+
+
+def check_flag(value, name):
+    """Return value as a Python bool; only True and False (and numpy's bools) are accepted."""
+    if not isinstance(value, (bool, np.bool_)):
+        # The API promises ValueError for every bad argument, wrong type included.
+        raise ValueError(f"{name} must be True or False, got {value!r} of type {type(value).__name__}")  # noqa: TRY004
+    return bool(value)
 
 
 def check_choice(value, name, choices):

@@ -12,7 +12,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from ._validation import check_count, check_means, check_parameters
-from .fitting import MixtureParameters
+from .parameters import MixtureParameters
 
 
 def match_components(means, reference_means):

@@ -1,7 +1,6 @@
 """Starting points and the EM loop (Bishop, PRML section 9.2.2)."""
 
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 
@@ -10,6 +9,7 @@ from ._validation import (
     check_choice,
     check_count,
     check_data,
+    check_flag,
     check_n_components,
     check_non_negative,
     check_parameters,
@@ -17,6 +17,7 @@ from ._validation import (
 )
 from .em import constrain_covariances, e_step_by_component, m_step_by_component
 from .gaussian import NotPositiveDefiniteError, precision_cholesky
+from .parameters import MixtureParameters
 
 INIT_METHODS = ("random", "kmeans++")
 
@@ -24,14 +25,6 @@ INIT_METHODS = ("random", "kmeans++")
 # rounding noise, not spread: the centred differences x_ni - mu_ki it is made of are only known to
 # about eps * |x_ni|.
 SINGULAR_RTOL = 100 * np.finfo(np.float64).eps
-
-
-class MixtureParameters(NamedTuple):
-    """One set of mixture parameters; unpacks as ``weights, means, covariances``."""
-
-    weights: np.ndarray  # (n_components,)
-    means: np.ndarray  # (n_components, n_features)
-    covariances: np.ndarray  # (n_components, n_features, n_features)
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,6 +44,10 @@ class GMMFit:
         Whether the mean per-sample log-likelihood changed by less than
         ``tol`` in the last iteration.
     covariance_type : str
+    responsibilities_history : list of ndarray of shape (n_samples, n_components), or None
+        gamma(z_nk) under each entry of ``history`` (so the last is
+        ``responsibilities``), kept by ``fit_gmm(..., keep_responsibilities=True)``
+        for figures that replay the fit; None otherwise.
     """
 
     history: list
@@ -58,6 +55,7 @@ class GMMFit:
     responsibilities: np.ndarray
     converged: bool
     covariance_type: str
+    responsibilities_history: list | None = None
 
     @property
     def n_iter(self):
@@ -190,18 +188,21 @@ def _collapse_error(iteration, component):
     )
 
 
-def run_em(X, start, max_iter, tol, reg_covar, covariance_type):
+def run_em(X, start, max_iter, tol, reg_covar, covariance_type, keep_responsibilities=False):
     """The EM loop on trusted inputs from one start; returns a :class:`GMMFit`.
 
     Each iteration is an M-step on the current responsibilities followed by
     the E-step of the new parameters, which also gives their log-likelihood:
     one E-step per iteration serves both the convergence test and the next
-    M-step.
+    M-step. With ``keep_responsibilities`` every E-step's result is kept, in
+    the public (n_samples, n_components) layout.
     """
     n_samples = X.shape[0]
     responsibilities, log_density = e_step_by_component(X, *start)
     history = [start]
     log_likelihoods = [log_density.sum()]
+    # Every E-step fills a new array, so keeping a view of each costs no copy.
+    responsibilities_history = [responsibilities.T] if keep_responsibilities else None
     converged = False
     # A component left on one point gets, in floating point, a covariance of rounding errors (about 1e-26
     # for a point at x = 100) rather than exactly 0: its Cholesky factor exists and the likelihood is a
@@ -215,6 +216,8 @@ def run_em(X, start, max_iter, tol, reg_covar, covariance_type):
             raise _collapse_error(iteration, error.component) from None
         history.append(parameters)
         log_likelihoods.append(log_density.sum())
+        if keep_responsibilities:
+            responsibilities_history.append(responsibilities.T)
         # As in scikit-learn: the change of the mean per-sample log-likelihood.
         if abs(log_likelihoods[-1] - log_likelihoods[-2]) / n_samples < tol:
             converged = True
@@ -225,6 +228,7 @@ def run_em(X, start, max_iter, tol, reg_covar, covariance_type):
         responsibilities=responsibilities.T,
         converged=converged,
         covariance_type=covariance_type,
+        responsibilities_history=responsibilities_history,
     )
 
 
@@ -238,6 +242,7 @@ def fit_gmm(
     reg_covar=1e-6,
     covariance_type="full",
     n_init=1,
+    keep_responsibilities=False,
 ):
     """Fit a Gaussian mixture by EM (Bishop, PRML section 9.2.2).
 
@@ -261,12 +266,18 @@ def fit_gmm(
     n_init : int, default 1
         Number of runs from different random starts; the run with the
         highest final log-likelihood is returned.
+    keep_responsibilities : bool, default False
+        Also keep the responsibilities of every entry of ``history``, as
+        ``responsibilities_history``, for figures and sliders that replay the
+        fit (lesson 05). Off by default: it holds n_iter + 1 arrays of shape
+        (n_samples, n_components).
 
     Returns
     -------
     GMMFit
         ``weights``, ``means``, ``covariances``, ``responsibilities``,
-        ``converged``, ``n_iter``, ``log_likelihood_history`` and ``history``.
+        ``converged``, ``n_iter``, ``log_likelihood_history``, ``history``
+        and ``responsibilities_history`` (None unless kept).
 
     Raises
     ------
@@ -281,6 +292,7 @@ def fit_gmm(
     reg_covar = check_non_negative(reg_covar, "reg_covar")
     covariance_type = check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
     n_init = check_count(n_init, "n_init", minimum=1)
+    keep_responsibilities = check_flag(keep_responsibilities, "keep_responsibilities")
     init = _check_init(init, X, n_components)
     rng = check_rng(rng)
     if isinstance(init, MixtureParameters):
@@ -292,7 +304,7 @@ def fit_gmm(
     best = None
     for start in starts:
         try:
-            fit = run_em(X, start, max_iter, tol, reg_covar, covariance_type)
+            fit = run_em(X, start, max_iter, tol, reg_covar, covariance_type, keep_responsibilities)
         except NotPositiveDefiniteError as error:  # a singular random start, possible only with reg_covar=0
             raise _collapse_error(0, error.component) from None
         if best is None or fit.log_likelihood > best.log_likelihood:

@@ -13,6 +13,8 @@ from matplotlib.colors import to_rgba
 from matplotlib.patches import Ellipse
 from scipy.stats import norm
 
+from ._validation import check_covariances, check_means, check_plane_data, check_responsibilities
+
 COMPONENT_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 DATA_COLOUR = "#7f7f7f"
 ELLIPSE_STDS = (1, 2, 3)
@@ -155,6 +157,88 @@ def plot_responsibilities(X, responsibilities, ax, size=16):
     """Scatter 2-D data coloured by soft assignment; returns the ``PathCollection``."""
     X = np.asarray(X)
     return ax.scatter(X[:, 0], X[:, 1], s=size, c=responsibility_colours(responsibilities), linewidths=0)
+
+
+class MixturePlot:
+    """2-D data coloured by responsibility, with each component's ellipses and mean, updatable in place.
+
+    The figure of a mixture used throughout the lessons: each point gets
+    the blend of the component colours weighted by its responsibilities
+    gamma(z_nk) (Bishop 9.23), and each component k its 1, 2, 3
+    standard-deviation ellipses and a cross at mu_k. Taught in lesson 03
+    (the E-step); lessons 04-08 and the slider widgets draw it, and
+    :meth:`update` moves it to other responsibilities or parameters
+    without redrawing the axes.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    X : array-like of shape (n_samples, 2)
+    responsibilities : array-like of shape (n_samples, n_components), or None
+        gamma(z_nk), e.g. from :func:`gmm_lessons.e_step`; None draws the
+        points grey, as data before any E-step.
+    means : array-like of shape (n_components, 2)
+    covariances : array-like of shape (n_components, 2, 2)
+    n_stds : tuple of float, default (1, 2, 3)
+        The ellipses drawn, in standard deviations.
+    point_size, mean_size : float, default 16 and 120
+        Marker areas of the points and of the means' crosses.
+
+    Attributes
+    ----------
+    points : PathCollection
+    ellipses : list of lists of Ellipse
+        One list per component, one patch per entry of ``n_stds``.
+    mean_markers : list of Line2D
+        One cross per component.
+    artists : dict
+        ``{"points": points, "ellipses": ellipses, "means": mean_markers}``.
+    """
+
+    def __init__(self, ax, X, responsibilities, means, covariances, n_stds=ELLIPSE_STDS, point_size=16,
+                 mean_size=120):
+        X = check_plane_data(X)
+        self.n_samples = X.shape[0]
+        self.n_stds = tuple(n_stds)
+        self.means = check_means(means, n_features=2)
+        self.covariances = check_covariances(covariances, self.means.shape[0], 2)
+        self.points = ax.scatter(X[:, 0], X[:, 1], s=point_size, c=self._colours(responsibilities), linewidths=0)
+        self.ellipses = plot_ellipses(self.means, self.covariances, ax, n_stds=self.n_stds)
+        self.mean_markers = plot_means(self.means, ax, size=mean_size)
+        self.artists = {"points": self.points, "ellipses": self.ellipses, "means": self.mean_markers}
+
+    def _colours(self, responsibilities):
+        if responsibilities is None:
+            # As plot_points' grey, but per point, so that update() can colour them later.
+            return np.tile(to_rgba(DATA_COLOUR, 0.6), (self.n_samples, 1))
+        responsibilities = check_responsibilities(responsibilities, self.n_samples)
+        n_components = self.means.shape[0]
+        if responsibilities.shape[1] != n_components:
+            raise ValueError(
+                f"responsibilities must have one column per component ({n_components}, as the means), "
+                f"got shape {responsibilities.shape}"
+            )
+        return responsibility_colours(responsibilities)
+
+    def update(self, responsibilities=None, means=None, covariances=None):
+        """Recolour the points and move the ellipses and means; what is not given stays as it is.
+
+        Parameters
+        ----------
+        responsibilities : array-like of shape (n_samples, n_components), optional
+        means : array-like of shape (n_components, 2), optional
+        covariances : array-like of shape (n_components, 2, 2), optional
+        """
+        n_components = self.means.shape[0]
+        if means is not None:
+            self.means = check_means(means, n_components, 2)
+            update_means(self.mean_markers, self.means)
+        if covariances is not None:
+            self.covariances = check_covariances(covariances, n_components, 2)
+        if means is not None or covariances is not None:
+            update_ellipses(self.ellipses, self.means, self.covariances, self.n_stds)
+        if responsibilities is not None:
+            self.points.set_facecolors(self._colours(responsibilities))
 
 
 def plot_log_likelihood_curve(log_likelihoods, ax, current=None):

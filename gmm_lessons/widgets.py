@@ -8,6 +8,8 @@ slider only moves existing artists and re-renders the PNG.
 
 A builder keeps its pieces reachable (``.sliders``, ``.caption``,
 ``.image``, ``.figure``), so a test can move a slider and check what changed.
+Builders take the public layouts (responsibilities of shape (n_samples,
+n_components)) and check once that a fit belongs to the data it is drawn on.
 Outside a live kernel (on GitHub, in nbviewer) the widget shows as a still
 image of its first state.
 """
@@ -22,8 +24,9 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from . import plotting
-from ._validation import check_count, check_data, check_parameters, check_rng
-from .em import e_step_by_component, m_step_by_component
+from ._validation import check_count, check_parameters, check_plane_data, check_rng
+from .em import e_step, log_likelihood, m_step
+from .fitting import GMMFit
 
 RENDER_DPI = 90
 PNG_COMPRESS_LEVEL = 1  # fast to encode; the PNG is sent once per slider move
@@ -139,8 +142,24 @@ def _count_caption(labels, n_components):
 
 
 def _assignment_caption(responsibilities):
-    """How many points each component owns, from (K, n) responsibilities."""
-    return _count_caption(responsibilities.argmax(axis=0), responsibilities.shape[0])
+    """How many points each component owns, from (n_samples, n_components) responsibilities."""
+    return _count_caption(responsibilities.argmax(axis=1), responsibilities.shape[1])
+
+
+def _check_fit(fit, X, name="fit", replay=False):
+    """That ``fit`` is a GMMFit of the data X (same features, same samples); with ``replay``, that it kept
+    the responsibilities of every iteration."""
+    if not isinstance(fit, GMMFit):
+        # The API promises ValueError for every bad argument, wrong type included.
+        raise ValueError(f"{name} must be a GMMFit from fit_gmm, got {type(fit).__name__}")  # noqa: TRY004
+    if fit.means.shape[1] != X.shape[1]:
+        raise ValueError(f"{name} has {fit.means.shape[1]} features but X has {X.shape[1]}")
+    if fit.responsibilities.shape[0] != X.shape[0]:
+        raise ValueError(f"{name} was fitted to {fit.responsibilities.shape[0]} samples but X has {X.shape[0]}: "
+                         "pass the data it was fitted to")
+    if replay and fit.responsibilities_history is None:
+        raise ValueError(f"{name} has no responsibilities_history to replay: fit it with "
+                         "fit_gmm(X, ..., keep_responsibilities=True)")
 
 
 def _moved(means, component, mean):
@@ -158,13 +177,19 @@ def _mean_sliders(label, start, low, high, step):
     }
 
 
-def _responsibility_figure(X, weights, means, covariances, title):
-    """One square panel of the data coloured by the mixture's responsibilities: (figure, ax, points)."""
+def _check_mixture_and_component(X, weights, means, covariances, component):
+    """X (n_samples, 2), the mixture's (weights, means, covariances) and the index of the component to move."""
+    X = check_plane_data(X)
+    parameters = check_parameters(weights, means, covariances, X.shape[1])
+    return X, parameters, check_count(component, "component", maximum=parameters[0].shape[0] - 1)
+
+
+def _responsibility_figure(X, responsibilities, means, covariances, title, n_stds=plotting.ELLIPSE_STDS):
+    """One square panel with a :class:`plotting.MixturePlot` of the data: (figure, ax, mixture)."""
     figure, (ax,) = _figure(1, width=6.5, height=5.0)
     plotting.label_axes(ax, title)
     _fix_limits(ax, X)
-    points = plotting.plot_responsibilities(X, e_step_by_component(X, weights, means, covariances)[0].T, ax)
-    return figure, ax, points
+    return figure, ax, plotting.MixturePlot(ax, X, responsibilities, means, covariances, n_stds=n_stds)
 
 
 def em_history_explorer(X, fit, curve_from=0):
@@ -178,23 +203,24 @@ def em_history_explorer(X, fit, curve_from=0):
     ----------
     X : array-like of shape (n_samples, 2)
     fit : GMMFit
-        From ``fit_gmm(X, ...)``; its ``history`` is what the slider scrubs.
+        From ``fit_gmm(X, ..., keep_responsibilities=True)``: the slider
+        scrubs its ``history`` and ``responsibilities_history``.
     curve_from : int, default 0
         First iteration the curve's axes show. A poor start's log-likelihood
         can be so low that it flattens the rest of the curve; starting the
         view later shows the later iterations' progress.
     """
-    X = check_data(X)
+    X = check_plane_data(X)
+    _check_fit(fit, X, replay=True)
+    curve_from = check_count(curve_from, "curve_from", maximum=fit.n_iter)
     history = fit.history
+    responsibilities = fit.responsibilities_history
     log_likelihoods = np.asarray(fit.log_likelihood_history)
-    responsibilities = [e_step_by_component(X, *parameters)[0] for parameters in history]
 
     figure, (data_ax, curve_ax) = _figure(2, width=8.0, height=4.2, width_ratios=(1.25, 1))
     plotting.label_axes(data_ax, "Responsibilities and components")
     _fix_limits(data_ax, X)
-    points = plotting.plot_responsibilities(X, responsibilities[0].T, data_ax)
-    ellipses = plotting.plot_ellipses(history[0].means, history[0].covariances, data_ax)
-    mean_markers = plotting.plot_means(history[0].means, data_ax)
+    mixture = plotting.MixturePlot(data_ax, X, responsibilities[0], history[0].means, history[0].covariances)
     _, curve_marker = plotting.plot_log_likelihood_curve(log_likelihoods, curve_ax, current=0)
     curve_ax.set_title("Log-likelihood never decreases")
     if curve_from > 0:
@@ -205,9 +231,7 @@ def em_history_explorer(X, fit, curve_from=0):
 
     def draw(iteration):
         parameters = history[iteration]
-        points.set_facecolors(plotting.responsibility_colours(responsibilities[iteration].T))
-        plotting.update_ellipses(ellipses, parameters.means, parameters.covariances)
-        plotting.update_means(mean_markers, parameters.means)
+        mixture.update(responsibilities[iteration], parameters.means, parameters.covariances)
         plotting.update_curve_marker(curve_marker, log_likelihoods, iteration)
         return (
             f"<b>iteration {iteration}</b> of {len(history) - 1} · "
@@ -216,7 +240,7 @@ def em_history_explorer(X, fit, curve_from=0):
         )
 
     slider = _slider("EM iteration", 0, 0, len(history) - 1, 1)
-    artists = {"points": points, "ellipses": ellipses, "means": mean_markers, "curve_marker": curve_marker}
+    artists = {**mixture.artists, "curve_marker": curve_marker}
     return SliderFigure("EM iteration explorer", figure, {"iteration": slider}, draw, artists)
 
 
@@ -232,25 +256,21 @@ def responsibility_explorer(X, weights, means, covariances, component=0, span=4.
     span : float
         How far (in data units) each slider reaches either side of the start.
     """
-    X = check_data(X)
-    weights, means, covariances = check_parameters(weights, means, covariances, X.shape[1])
+    X, (weights, means, covariances), component = _check_mixture_and_component(X, weights, means, covariances,
+                                                                                 component)
     start = means[component].copy()
 
-    figure, ax, points = _responsibility_figure(X, weights, means, covariances, "Points coloured by responsibility")
-    ellipses = plotting.plot_ellipses(means, covariances, ax)
-    mean_markers = plotting.plot_means(means, ax)
+    figure, _, mixture = _responsibility_figure(X, e_step(X, weights, means, covariances), means, covariances,
+                                                "Points coloured by responsibility")
 
     def draw(mean_x1, mean_x2):
         moved = _moved(means, component, (mean_x1, mean_x2))
-        responsibilities = e_step_by_component(X, weights, moved, covariances)[0]
-        points.set_facecolors(plotting.responsibility_colours(responsibilities.T))
-        plotting.update_ellipses(ellipses, moved, covariances)
-        plotting.update_means(mean_markers, moved)
+        responsibilities = e_step(X, weights, moved, covariances)
+        mixture.update(responsibilities, moved)
         return f"points per component (largest responsibility): {_assignment_caption(responsibilities)}"
 
     sliders = _mean_sliders(f"mean {component + 1}", start, start - span, start + span, 0.1)
-    artists = {"points": points, "ellipses": ellipses, "means": mean_markers}
-    return SliderFigure("Responsibility explorer", figure, sliders, draw, artists)
+    return SliderFigure("Responsibility explorer", figure, sliders, draw, mixture.artists)
 
 
 def likelihood_explorer(X, weights, means, covariances, component=0, span=4.0, n_steps=41):
@@ -260,15 +280,15 @@ def likelihood_explorer(X, weights, means, covariances, component=0, span=4.0, n
     function of that mean (computed once on the sliders' grid) with a
     marker where the mean is now.
     """
-    X = check_data(X)
-    weights, means, covariances = check_parameters(weights, means, covariances, X.shape[1])
+    X, (weights, means, covariances), component = _check_mixture_and_component(X, weights, means, covariances,
+                                                                                 component)
     start = means[component].copy()
     offsets = np.linspace(-span, span, n_steps)
     step = offsets[1] - offsets[0]
     grid_x1, grid_x2 = start[0] + offsets, start[1] + offsets
 
     def log_likelihood_at(mean):
-        return e_step_by_component(X, weights, _moved(means, component, mean), covariances)[1].sum()
+        return log_likelihood(X, weights, _moved(means, component, mean), covariances)
 
     surface = np.array([[log_likelihood_at((x1, x2)) for x1 in grid_x1] for x2 in grid_x2])
 
@@ -311,30 +331,27 @@ def em_step_explorer(X, weights, means, covariances, component=0, span=4.0):
     points are coloured by their E-step responsibilities; the solid
     ellipses are the M-step's new parameters computed from those colours.
     """
-    X = check_data(X)
-    weights, means, covariances = check_parameters(weights, means, covariances, X.shape[1])
+    X, (weights, means, covariances), component = _check_mixture_and_component(X, weights, means, covariances,
+                                                                                 component)
     start = means[component].copy()
 
-    figure, ax, points = _responsibility_figure(X, weights, means, covariances,
-                                                "One EM step: dashed = before, solid = after")
+    figure, ax, after = _responsibility_figure(X, e_step(X, weights, means, covariances), means, covariances,
+                                               "One EM step: dashed = before, solid = after", n_stds=(2,))
     before = plotting.plot_ellipses(means, covariances, ax, n_stds=(2,), linestyle="--")
-    after = plotting.plot_ellipses(means, covariances, ax, n_stds=(2,))
-    after_markers = plotting.plot_means(means, ax)
 
     def draw(mean_x1, mean_x2):
         moved = _moved(means, component, (mean_x1, mean_x2))
-        responsibilities, _ = e_step_by_component(X, weights, moved, covariances)
-        new_weights, new_means, new_covariances = m_step_by_component(X, responsibilities, 1e-6, "full")
-        points.set_facecolors(plotting.responsibility_colours(responsibilities.T))
+        responsibilities = e_step(X, weights, moved, covariances)
+        new_weights, new_means, new_covariances = m_step(X, responsibilities)
+        after.update(responsibilities, new_means, new_covariances)
         plotting.update_ellipses(before, moved, covariances, n_stds=(2,))
-        plotting.update_ellipses(after, new_means, new_covariances, n_stds=(2,))
-        plotting.update_means(after_markers, new_means)
         shift = np.linalg.norm(new_means - moved, axis=1)
         return "new weights π: " + ", ".join(f"{w:.2f}" for w in new_weights) + \
             " · how far each mean moved: " + ", ".join(f"{s:.2f}" for s in shift)
 
     sliders = _mean_sliders(f"start mean {component + 1}", start, start - span, start + span, 0.1)
-    artists = {"points": points, "ellipses_before": before, "ellipses_after": after, "means_after": after_markers}
+    artists = {"points": after.points, "ellipses_before": before, "ellipses_after": after.ellipses,
+               "means_after": after.mean_markers}
     return SliderFigure("One-EM-step explorer", figure, sliders, draw, artists)
 
 
@@ -404,9 +421,12 @@ def restart_explorer(X, fits):
     ----------
     X : array-like of shape (n_samples, 2)
     fits : list of GMMFit
-        Runs with the same number of components, e.g. from different seeds.
+        Runs on X with the same number of components, e.g. from different seeds.
     """
-    X = check_data(X)
+    X = check_plane_data(X)
+    fits = list(fits)
+    for run, fit in enumerate(fits):
+        _check_fit(fit, X, f"fits[{run}]")
     if len(fits) < 2 or len({fit.means.shape for fit in fits}) != 1:
         raise ValueError("fits must be at least 2 GMMFit results with the same number of components and features")
     paths = [np.array([parameters.means for parameters in fit.history]) for fit in fits]  # (n_iter + 1, K, 2)
@@ -469,26 +489,28 @@ def kmeans_limit_explorer(X, means, weights=None, epsilon_range=(1e-3, 1e2), eps
     epsilon : float, default 1.0
         Where the slider starts.
     """
-    X = check_data(X)
+    X = check_plane_data(X)
     means = np.asarray(means, dtype=float)
     n_components = means.shape[0]
     weights = np.full(n_components, 1.0 / n_components) if weights is None else weights
-    weights, means, _ = check_parameters(weights, means, np.repeat(np.eye(2)[np.newaxis], n_components, axis=0), 2)
+
+    def shared_spherical(epsilon):  # Sigma_k = epsilon I for every k
+        return np.repeat(epsilon * np.eye(2)[np.newaxis], n_components, axis=0)
+
+    weights, means, _ = check_parameters(weights, means, shared_spherical(1.0), 2)
     low, high = np.log10(epsilon_range[0]), np.log10(epsilon_range[1])
 
     def responsibilities_at(epsilon):
-        return e_step_by_component(X, weights, means, np.repeat(epsilon * np.eye(2)[np.newaxis], n_components, 0))[0]
+        return e_step(X, weights, means, shared_spherical(epsilon))
 
     curve_epsilons = np.logspace(low, high, 60)
-    certainty = np.array([responsibilities_at(epsilon).max(axis=0).mean() for epsilon in curve_epsilons])
+    certainty = np.array([responsibilities_at(epsilon).max(axis=1).mean() for epsilon in curve_epsilons])
 
     figure, (data_ax, curve_ax) = _figure(2, width=8.0, height=4.0, width_ratios=(1.2, 1))
     plotting.label_axes(data_ax, r"Responsibilities with $\boldsymbol{\Sigma}_k = \epsilon\mathbf{I}$")
     _fix_limits(data_ax, X)
-    points = plotting.plot_responsibilities(X, responsibilities_at(epsilon).T, data_ax)
-    circles = plotting.plot_ellipses(means, np.repeat(np.eye(2)[np.newaxis], n_components, 0), data_ax,
-                                     n_stds=(1,))
-    plotting.plot_means(means, data_ax)
+    mixture = plotting.MixturePlot(data_ax, X, responsibilities_at(epsilon), means, shared_spherical(epsilon),
+                                   n_stds=(1,))
     curve_ax.semilogx(curve_epsilons, certainty, color="#333333")
     (marker,) = curve_ax.plot([], [], marker="o", markersize=9, color=plotting.COMPONENT_COLOURS[1], linestyle="none")
     curve_ax.set_xlabel(r"$\epsilon$ (shared variance)")
@@ -499,17 +521,16 @@ def kmeans_limit_explorer(X, means, weights=None, epsilon_range=(1e-3, 1e2), eps
 
     def draw(epsilon):  # the slider's value, the shared variance
         responsibilities = responsibilities_at(epsilon)
-        points.set_facecolors(plotting.responsibility_colours(responsibilities.T))
-        plotting.update_ellipses(circles, means, np.repeat(epsilon * np.eye(2)[np.newaxis], n_components, 0),
-                                 n_stds=(1,))
-        mean_certainty = responsibilities.max(axis=0).mean()
+        mixture.update(responsibilities, covariances=shared_spherical(epsilon))
+        mean_certainty = responsibilities.max(axis=1).mean()
         marker.set_data([epsilon], [mean_certainty])
-        hard = int((responsibilities.max(axis=0) > 0.99).sum())
+        hard = int((responsibilities.max(axis=1) > 0.99).sum())
         return (f"ε = {epsilon:.3g} · mean of max<sub>k</sub> γ(z<sub>nk</sub>) = {mean_certainty:.3f} · "
                 f"points assigned with γ > 0.99: {hard} of {X.shape[0]}")
 
     slider = widgets.FloatLogSlider(value=epsilon, base=10, min=low, max=high, step=0.05,
                                     description="shared variance ε", readout_format=".3g", layout=SLIDER_LAYOUT,
                                     style=SLIDER_STYLE)
-    artists = {"points": points, "circles": circles, "curve_marker": marker}
+    artists = {"points": mixture.points, "circles": mixture.ellipses, "means": mixture.mean_markers,
+               "curve_marker": marker}
     return SliderFigure("k-means limit explorer", figure, {"epsilon": slider}, draw, artists)

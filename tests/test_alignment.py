@@ -74,6 +74,10 @@ def test_match_components_rejects_mismatched_shapes():
         alignment.match_components(np.zeros((3, 2)), np.zeros((2, 2)))
 
 
+def test_permuted_components_are_the_package_mixture_parameters(mixture):
+    assert isinstance(alignment.permute_components(mixture, [1, 2, 0]), gl.MixtureParameters)
+
+
 def test_inputs_are_not_modified(mixture):
     copies = [array.copy() for array in mixture]
     alignment.align_to(alignment.permute_components(mixture, [2, 0, 1]), mixture)

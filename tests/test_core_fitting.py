@@ -116,6 +116,35 @@ def test_each_iteration_is_an_e_step_then_an_m_step(seed_data, covariance_type):
     assert_array_equal(fit.labels, fit.responsibilities.argmax(axis=1))
 
 
+def test_kept_responsibilities_are_the_e_step_of_each_history_entry(overlapping_3d, covariance_type):
+    """responsibilities_history[t] == e_step(X, *history[t]) in the (n_samples, n_components) layout."""
+    X, _ = overlapping_3d
+
+    fit = gl.fit_gmm(X, 3, max_iter=8, tol=0, rng=2, covariance_type=covariance_type, keep_responsibilities=True)
+
+    assert len(fit.responsibilities_history) == len(fit.history) == 9
+    for parameters, responsibilities in zip(fit.history, fit.responsibilities_history):
+        assert responsibilities.shape == (X.shape[0], 3)
+        assert_allclose(responsibilities, gl.e_step(X, *parameters), rtol=1e-10, atol=1e-14)
+    assert_array_equal(fit.responsibilities_history[-1], fit.responsibilities)
+
+
+def test_kept_responsibilities_belong_to_the_best_of_n_init_runs(overlapping_3d):
+    X, _ = overlapping_3d
+    fit = gl.fit_gmm(X, 3, max_iter=10, init="random", rng=0, n_init=3, keep_responsibilities=True)
+    assert len(fit.responsibilities_history) == len(fit.history)
+    for parameters, responsibilities in zip(fit.history, fit.responsibilities_history):
+        assert_allclose(responsibilities, gl.e_step(X, *parameters), rtol=1e-10, atol=1e-14)
+
+
+def test_responsibilities_are_not_kept_by_default_and_keeping_them_changes_nothing_else(overlapping_3d):
+    X, _ = overlapping_3d
+    plain = gl.fit_gmm(X, 3, max_iter=10, rng=1)
+    kept = gl.fit_gmm(X, 3, max_iter=10, rng=1, keep_responsibilities=True)
+    assert plain.responsibilities_history is None
+    assert_same_fit(plain, kept)
+
+
 def test_history_starts_with_the_given_start(seed_data, lesson_start):
     """history[0] is the init tuple given, unchanged."""
     X, _ = seed_data

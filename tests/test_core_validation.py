@@ -111,6 +111,14 @@ FIT_OPTIONS = {
     "reg_covar infinite": ({"reg_covar": np.inf}, r"^reg_covar must be a finite number, got inf"),
     "n_init zero": ({"n_init": 0}, r"^n_init must be at least 1, got 0"),
     "n_init float": ({"n_init": 1.5}, r"^n_init must be an integer, got 1\.5"),
+    "keep_responsibilities int": (
+        {"keep_responsibilities": 1},
+        r"^keep_responsibilities must be True or False, got 1 of type int",
+    ),
+    "keep_responsibilities string": (
+        {"keep_responsibilities": "yes"},
+        r"^keep_responsibilities must be True or False, got 'yes' of type str",
+    ),
     "covariance_type unknown": (
         {"covariance_type": "fulll"},
         r"^covariance_type must be one of 'full', 'diag', 'spherical', 'tied'; got 'fulll'",

@@ -65,6 +65,69 @@ def test_update_ellipses_moves_the_patches_to_new_parameters():
     assert (one_std.width, one_std.height) == pytest.approx((4.0, 2.0))
 
 
+def _mixture_plot_case():
+    X, _ = gl.sample_mixture([0.5, 0.5], [[0.0, 0.0], [4.0, 1.0]], [np.eye(2), np.diag([2.0, 0.5])], 50, rng=0)
+    means = np.array([[0.0, 0.0], [4.0, 1.0]])
+    covariances = np.array([np.eye(2), np.diag([2.0, 0.5])])
+    return X, gl.e_step(X, [0.5, 0.5], means, covariances), means, covariances
+
+
+def _centres(ellipses):
+    return np.array([[patch.get_center() for patch in component] for component in ellipses])
+
+
+def test_mixture_plot_draws_responsibility_colours_ellipses_and_means():
+    X, gamma, means, covariances = _mixture_plot_case()
+    mixture = plotting.MixturePlot(_axes(), X, gamma, means, covariances, n_stds=(1, 2))
+    np.testing.assert_allclose(mixture.points.get_offsets(), X)
+    np.testing.assert_allclose(mixture.points.get_facecolors(), plotting.responsibility_colours(gamma))
+    assert [len(component) for component in mixture.ellipses] == [2, 2]
+    np.testing.assert_allclose(_centres(mixture.ellipses), np.repeat(means[:, np.newaxis], 2, axis=1))
+    width, height, _ = plotting.ellipse_geometry(covariances[1], n_std=2)
+    assert (mixture.ellipses[1][1].width, mixture.ellipses[1][1].height) == pytest.approx((width, height))
+    np.testing.assert_allclose([marker.get_xydata()[0] for marker in mixture.mean_markers], means)
+    assert set(mixture.artists) == {"points", "ellipses", "means"}
+
+
+def test_mixture_plot_update_changes_only_what_is_given():
+    X, gamma, means, covariances = _mixture_plot_case()
+    mixture = plotting.MixturePlot(_axes(), X, gamma, means, covariances)
+    moved = means + [1.0, -2.0]
+    mixture.update(means=moved)
+    np.testing.assert_allclose(_centres(mixture.ellipses)[:, 0], moved)
+    np.testing.assert_allclose([marker.get_xydata()[0] for marker in mixture.mean_markers], moved)
+    np.testing.assert_allclose(mixture.points.get_facecolors(), plotting.responsibility_colours(gamma))
+    width, _, _ = plotting.ellipse_geometry(covariances[0], n_std=1)
+    assert mixture.ellipses[0][0].width == pytest.approx(width)
+    mixture.update(covariances=4 * covariances)
+    assert mixture.ellipses[0][0].width == pytest.approx(2 * width)
+    np.testing.assert_allclose(_centres(mixture.ellipses)[:, 0], moved)
+    swapped = gamma[:, ::-1]
+    mixture.update(responsibilities=swapped)
+    np.testing.assert_allclose(mixture.points.get_facecolors(), plotting.responsibility_colours(swapped))
+
+
+def test_mixture_plot_without_responsibilities_starts_grey():
+    X, gamma, means, covariances = _mixture_plot_case()
+    mixture = plotting.MixturePlot(_axes(), X, None, means, covariances)
+    np.testing.assert_allclose(mixture.points.get_facecolors(), np.tile(to_rgba(plotting.DATA_COLOUR, 0.6), (50, 1)))
+    mixture.update(gamma)
+    np.testing.assert_allclose(mixture.points.get_facecolors(), plotting.responsibility_colours(gamma))
+
+
+def test_mixture_plot_rejects_mismatched_inputs():
+    X, gamma, means, covariances = _mixture_plot_case()
+    with pytest.raises(ValueError, match=r"^responsibilities must have one column per component \(2, as the means\)"):
+        plotting.MixturePlot(_axes(), X, np.ones((50, 1)), means, covariances)
+    with pytest.raises(ValueError, match=r"^responsibilities must have shape \(n_samples, n_components\) with n_samples = 50"):
+        plotting.MixturePlot(_axes(), X, gamma[:10], means, covariances)
+    with pytest.raises(ValueError, match=r"^X must have 2 features"):
+        plotting.MixturePlot(_axes(), X[:, :1], gamma, means, covariances)
+    mixture = plotting.MixturePlot(_axes(), X, gamma, means, covariances)
+    with pytest.raises(ValueError, match=r"^covariances must have shape"):
+        mixture.update(covariances=covariances[:1])
+
+
 def test_responsibility_colours_blend_the_component_colours():
     responsibilities = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
     rgba = plotting.responsibility_colours(responsibilities, alpha=1.0)

@@ -1,6 +1,7 @@
 """The slider widgets, driven headlessly: move a slider, check what it controls changed."""
 
 import base64
+import dataclasses
 import re
 
 import matplotlib
@@ -23,7 +24,7 @@ def data():
 
 @pytest.fixture(scope="module")
 def fit(data):
-    return gl.fit_gmm(data, 3, init="random", rng=3, max_iter=30)
+    return gl.fit_gmm(data, 3, init="random", rng=3, max_iter=30, keep_responsibilities=True)
 
 
 def _facecolours(widget):
@@ -161,7 +162,7 @@ def test_kmeans_limit_explorer_hardens_the_responsibilities_as_epsilon_shrinks(d
 
 
 def test_em_history_explorer_can_start_the_curve_view_later(data):
-    fit = gl.fit_gmm(data, 3, init="random", rng=3, max_iter=30)
+    fit = gl.fit_gmm(data, 3, init="random", rng=3, max_iter=30, keep_responsibilities=True)
     widget = widgets.em_history_explorer(data, fit, curve_from=2)
     curve_ax = widget.artists["curve_marker"].axes
     low, high = curve_ax.get_ylim()
@@ -174,3 +175,54 @@ def test_kmeans_limit_explorer_starts_at_the_requested_epsilon(data, fit):
     widget = widgets.kmeans_limit_explorer(data, fit.means, epsilon=0.3)
     assert widget.sliders["epsilon"].value == pytest.approx(0.3)
     assert widget.caption.value.startswith("ε = 0.3 ")
+
+
+def test_em_history_explorer_needs_the_kept_responsibilities(data):
+    fit = gl.fit_gmm(data, 3, rng=0, max_iter=5)
+    with pytest.raises(ValueError, match=r"^fit has no responsibilities_history .*keep_responsibilities=True"):
+        widgets.em_history_explorer(data, fit)
+
+
+def test_em_history_explorer_rejects_a_fit_of_other_data(data, fit):
+    with pytest.raises(ValueError, match=r"^fit was fitted to 300 samples but X has 100"):
+        widgets.em_history_explorer(data[:100], fit)
+    three_features = np.column_stack([data, data[:, 0]])
+    fit_3d = gl.fit_gmm(three_features, 2, rng=0, max_iter=2, keep_responsibilities=True)
+    with pytest.raises(ValueError, match=r"^fit has 3 features but X has 2"):
+        widgets.em_history_explorer(data, fit_3d)
+    with pytest.raises(ValueError, match=r"^X must have 2 features to be drawn in the plane, got shape \(300, 3\)"):
+        widgets.em_history_explorer(three_features, fit_3d)
+    with pytest.raises(ValueError, match=r"^fit must be a GMMFit from fit_gmm, got MixtureParameters"):
+        widgets.em_history_explorer(data, fit.history[-1])
+
+
+def test_em_history_explorer_rejects_a_curve_start_past_the_last_iteration(data, fit):
+    with pytest.raises(ValueError, match=rf"^curve_from must be at least 0 and at most {fit.n_iter}"):
+        widgets.em_history_explorer(data, fit, curve_from=fit.n_iter + 1)
+
+
+def test_restart_explorer_names_the_fit_of_other_data(data, fit):
+    other = gl.fit_gmm(data[:150], 3, rng=0, max_iter=5)
+    with pytest.raises(ValueError, match=r"^fits\[1\] was fitted to 150 samples but X has 300"):
+        widgets.restart_explorer(data, [fit, other])
+
+
+@pytest.mark.parametrize("builder", [widgets.responsibility_explorer, widgets.likelihood_explorer,
+                                     widgets.em_step_explorer])
+def test_mean_explorers_reject_a_component_out_of_range(data, fit, builder):
+    with pytest.raises(ValueError, match=r"^component must be at least 0 and at most 2, got 3"):
+        builder(data, fit.weights, fit.means, fit.covariances, component=3)
+
+
+def test_kmeans_limit_explorer_rejects_data_off_the_plane(data, fit):
+    with pytest.raises(ValueError, match=r"^X must have 2 features"):
+        widgets.kmeans_limit_explorer(data[:, :1], fit.means)
+
+
+def test_em_history_explorer_draws_the_responsibilities_the_fit_carries(data, fit):
+    """The slider shows the fit's responsibilities_history as it is: it runs no E-step of its own."""
+    one_hot = [np.eye(3)[np.arange(data.shape[0]) % 3] for _ in fit.history]
+    widget = widgets.em_history_explorer(data, dataclasses.replace(fit, responsibilities_history=one_hot))
+    widget.sliders["iteration"].value = fit.n_iter
+    np.testing.assert_allclose(_facecolours(widget), plotting.responsibility_colours(one_hot[-1]))
+    assert re.findall(r"■</span> (\d+)", widget.caption.value) == ["100", "100", "100"]

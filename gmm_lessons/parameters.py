@@ -1,0 +1,23 @@
+"""The parameters of a Gaussian mixture, as one value (Bishop, PRML section 9.2)."""
+
+from typing import NamedTuple
+
+import numpy as np
+
+
+class MixtureParameters(NamedTuple):
+    """One set of mixture parameters; unpacks as ``weights, means, covariances``.
+
+    Attributes
+    ----------
+    weights : ndarray of shape (n_components,)
+        Mixing weights pi_k.
+    means : ndarray of shape (n_components, n_features)
+        Means mu_k.
+    covariances : ndarray of shape (n_components, n_features, n_features)
+        Covariances Sigma_k.
+    """
+
+    weights: np.ndarray
+    means: np.ndarray
+    covariances: np.ndarray
