@@ -5,6 +5,7 @@
 #   make notebooks  re-execute every lesson in a fresh kernel and store its outputs
 #   make student    homework copies of every lesson, solutions removed, in build/student
 #   make slides     a reveal.js slide deck of every lesson, for offline use, in build/slides
+#   make links      regenerate every lesson's previous/contents/next links and the lesson tables
 #   make benchmark  time the EM iteration (vs scikit-learn, the original lesson), each lesson and slider
 
 PYTHON ?= python3
@@ -13,7 +14,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SLIDES_ASSETS := tools/slides/node_modules/.installed
 
-.PHONY: setup lab test check notebooks student slides benchmark
+.PHONY: setup lab test check notebooks student slides links benchmark
 
 setup: $(INSTALLED)
 
@@ -35,12 +36,14 @@ check: $(INSTALLED)
 	$(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/test_homework.py --ignore=tests/test_slides.py
 	$(BIN)/ruff check .
 
+# The lessons are those of notebooks/lessons.toml, in its order (read when the recipe runs, after setup).
 # Widget state is not stored (each slider widget carries a still PNG for readers without a
 # kernel), nor are execution timestamps (they would change every cell at every run).
 notebooks: $(INSTALLED)
+	lessons="$$($(BIN)/python tools/lessons.py paths)" && \
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.store_widget_state=False --ExecutePreprocessor.record_timing=False \
-		notebooks/[0-9][0-9]_*.ipynb
+		$$lessons
 
 # Student copies of every lesson (solutions removed, outputs cleared) in build/student.
 student: $(INSTALLED)
@@ -51,6 +54,11 @@ student: $(INSTALLED)
 # tools/slides/package-lock.json, installed again only when the lock file changes.
 slides: $(INSTALLED) $(SLIDES_ASSETS)
 	$(BIN)/python tools/slides.py notebooks build/slides
+
+# After editing notebooks/lessons.toml: rewrite the navigation cell of every lesson, the list of
+# lessons on the contents page and the README's lesson table (only those; nothing is executed).
+links: $(INSTALLED)
+	$(BIN)/python tools/lessons.py links
 
 $(SLIDES_ASSETS): tools/slides/package.json tools/slides/package-lock.json
 	npm ci --prefix tools/slides --no-audit --no-fund

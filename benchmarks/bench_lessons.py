@@ -21,6 +21,10 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import lessons
+
 NOTEBOOK_TARGET_S = 20.0
 SERIES_TARGET_S = 90.0
 UPDATE_TARGET_MS = 100.0
@@ -74,7 +78,7 @@ def median(values):
 
 
 def main(argv):
-    paths = [Path(arg) for arg in argv] or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    paths = [Path(arg) for arg in argv] or [lesson.path for lesson in lessons.read_lessons(ROOT / "notebooks")]
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other load skews timings)")
     print(f"{'lesson':<46}{'kernel s':>9}{'cells s':>8}  {'slider':<42}{'updates':>8}{'median ms':>11}{'max ms':>8}")
     total, failures = 0.0, []

@@ -1,6 +1,7 @@
 """Student copies: solutions gone, everything else runs, lessons untouched, output reproducible."""
 
 import hashlib
+import subprocess
 import sys
 from pathlib import Path
 
@@ -12,8 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 import homework
+import lessons
+from course_support import lesson_notebook, write_course
 
-LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+LESSONS = [lesson.path for lesson in lessons.read_lessons(ROOT / "notebooks")]
 # Lines this short or generic may legitimately appear elsewhere in a lesson.
 MIN_LEAK_LENGTH = 20
 
@@ -163,3 +166,39 @@ def test_student_copy_does_not_modify_its_input():
     before = nbformat.writes(notebook)
     homework.student_copy(notebook, "n.ipynb")
     assert nbformat.writes(notebook) == before
+
+
+# --------------------------------------------------------------------------
+# The command's guards, on a small course
+# --------------------------------------------------------------------------
+
+
+def _small_course(folder):
+    exercise = nbformat.v4.new_code_cell("def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION")
+    notebook = lesson_notebook("# 00 · A")
+    notebook.cells.append(exercise)
+    return write_course(folder, {"00_a.ipynb": notebook})
+
+
+@pytest.mark.parametrize(("output", "relation"), [("course", "is"), (".", "contains"), ("course/student", "is inside"),
+                                                   ("link-to-course", "is")])
+def test_an_output_folder_overlapping_the_lessons_is_refused(tmp_path, output, relation):
+    """The lessons are never overwritten: not by the same folder, a parent, a folder inside, or a symlink."""
+    source = _small_course(tmp_path / "course")
+    (tmp_path / "link-to-course").symlink_to(source, target_is_directory=True)
+    before = _digest(sorted(source.iterdir()))
+    with pytest.raises(ValueError, match=f"the output folder .* {relation} the lessons' folder {source}"):
+        homework.write_student_copies(source, tmp_path / output)
+    assert _digest(sorted(source.iterdir())) == before
+    assert not (tmp_path / "course" / "student").exists()
+
+
+def test_an_unreadable_lesson_stops_the_command_in_one_line_naming_it(tmp_path):
+    source = write_course(tmp_path / "course", {"00_a.ipynb": lesson_notebook("# 00 · A"), "01_b.ipynb": ""})
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "homework.py"), str(source), str(tmp_path / "student")],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode != 0
+    assert result.stderr.splitlines() == [f"homework: {source / '01_b.ipynb'} is not a readable notebook: the file is empty"]
+    assert not (tmp_path / "student").exists(), "nothing is written when a lesson cannot be read"

@@ -30,10 +30,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
+import lessons
 import slides
 from browser_support import find_chromium, launch_chromium, skip_or_fail
+from course_support import lesson_notebook, write_course
 
-LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+LESSONS = [lesson.path for lesson in lessons.read_lessons(ROOT / "notebooks")]
 NPM_CI_TIMEOUT = 600  # seconds; four small packages, usually under 10
 
 
@@ -122,6 +124,7 @@ def parse_deck(path):
     return parser
 
 
+WEB_ADDRESS = re.compile(r"https?://[^\s\"'<>]*", re.IGNORECASE)
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)""")
 CSS_IMPORT = re.compile(r"""@import\s+['"]([^'"]+)""")
 JS_IMPORT = re.compile(r"""\bimport\b[^'"]*?(?:\bfrom\s*)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)""")
@@ -243,12 +246,13 @@ def test_deck_has_a_slide_per_slide_and_subslide_cell(deck_dir, lesson):
 
 
 @lesson_params
-def test_deck_has_no_web_address(deck_dir, lesson):
-    text = _deck(deck_dir, lesson).read_text(encoding="utf-8")
-    found = sorted(set(re.findall(r"https?://[^\s\"'<>]*", text, re.IGNORECASE)))
-    assert not found, f"{lesson.name}: the deck contains web addresses: {found}"
-    protocol_relative = [url for url in fetched_urls(parse_deck(_deck(deck_dir, lesson))) if url.startswith("//")]
-    assert not protocol_relative, f"{lesson.name}: protocol-relative URLs would be fetched: {protocol_relative}"
+def test_deck_loads_nothing_from_the_web(deck_dir, lesson):
+    """No script or style sheet names a web address, nor does anything the deck fetches (links may)."""
+    deck = parse_deck(_deck(deck_dir, lesson))
+    found = sorted({url for code in deck.scripts + deck.styles for url in WEB_ADDRESS.findall(code)})
+    assert not found, f"{lesson.name}: the deck's scripts or styles contain web addresses: {found}"
+    remote = [url for url in fetched_urls(deck) if urlsplit(url).scheme in ("http", "https") or url.startswith("//")]
+    assert not remote, f"{lesson.name}: the deck would fetch: {remote}"
 
 
 @lesson_params
@@ -312,6 +316,109 @@ def test_a_cell_tagged_to_hide_its_input_keeps_only_its_output(slide_assets):
     html, _ = slides.slides_exporter().from_notebook_node(notebook)
     assert "visible_plumbing" in html and "the output stays" in html
     assert "hidden_plumbing" not in html
+
+
+# --------------------------------------------------------------------------
+# The builder's guards, on a small course
+# --------------------------------------------------------------------------
+
+
+def _course(folder, *markdown):
+    return write_course(folder, {"00_a.ipynb": lesson_notebook("# 00 · A", *markdown)})
+
+
+def _build_command(source, output):
+    return [sys.executable, str(ROOT / "tools" / "slides.py"), str(source), str(output)]
+
+
+@pytest.mark.parametrize(
+    ("html", "loaded"),
+    [
+        ('<script src="https://cdn.example.org/reveal.js"></script>', True),
+        ('<link rel="stylesheet" href="https://example.org/theme.css">', True),
+        ('<img src="https://example.org/figure.png"/>', True),
+        ('<div style="background: url(https://example.org/a.png)">x</div>', True),
+        ("<script>require(['https://example.org/mathjax.js'])</script>", True),
+        ("<style>@import 'https://example.org/fonts.css';</style>", True),
+        ('<a href="https://example.org/prml">Bishop</a>', False),
+        ("<p>see https://example.org in a browser</p>", False),
+        ('<svg xmlns="http://www.w3.org/2000/svg"></svg>', False),
+    ],
+)
+def test_only_resources_the_page_loads_count_as_remote(html, loaded):
+    assert bool(slides.remote_resources(html)) == loaded
+
+
+def test_a_link_to_a_web_page_does_not_stop_the_build(slide_assets, tmp_path):
+    source = _course(tmp_path / "course", "Read [Bishop, chapter 9](https://example.org/prml) after this lesson.")
+    (deck,) = slides.build_decks(source, tmp_path / "slides", slide_assets)
+    assert 'href="https://example.org/prml"' in deck.read_text(encoding="utf-8")
+
+
+def test_an_image_from_the_web_stops_the_build(slide_assets, tmp_path):
+    source = _course(tmp_path / "course", "![a figure](https://example.org/figure.png)")
+    with pytest.raises(slides.SlidesError, match=r"00_a.ipynb: the deck would load from the network: .*figure.png"):
+        slides.build_decks(source, tmp_path / "slides", slide_assets)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["course"], "a failed build left files behind"
+
+
+def test_a_rebuild_replaces_the_previous_build(slide_assets, tmp_path):
+    output = tmp_path / "slides"
+    two = write_course(tmp_path / "two", {"00_a.ipynb": lesson_notebook("# A"), "01_b.ipynb": lesson_notebook("# B")})
+    slides.build_decks(two, output, slide_assets)
+    one = _course(tmp_path / "one", "only one lesson now")
+    (deck,) = slides.build_decks(one, output, slide_assets)
+    assert sorted(path.name for path in output.iterdir()) == [deck.name, slides.VENDOR]
+    assert "only one lesson now" in deck.read_text(encoding="utf-8")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["one", "slides", "two"]
+
+
+def test_concurrent_builds_do_not_break_each_other(slide_assets, tmp_path):
+    """Three builds into one folder at once all succeed, and leave one complete build (each builds aside)."""
+    source = _course(tmp_path / "course", "a slide")
+    output = tmp_path / "out" / "slides"
+    runs = [
+        subprocess.Popen(_build_command(source, output), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    failures = [run.communicate(timeout=NPM_CI_TIMEOUT)[1] for run in runs]
+    failures = [stderr for run, stderr in zip(runs, failures) if run.returncode != 0]
+    assert not failures, "a concurrent build failed:\n" + "\n".join(failures)
+    reference = tmp_path / "reference"
+    vendored = {path.relative_to(reference) for path in slides.copy_vendor_assets(reference, slide_assets)}
+    built = {path.relative_to(output) for path in (output / slides.VENDOR).rglob("*") if path.is_file()}
+    assert built == vendored
+    assert sorted(path.name for path in output.glob("*.html")) == ["00_a" + slides.DECK_SUFFIX]
+    assert [path.name for path in output.parent.iterdir()] == ["slides"], "a build left its working folder"
+
+
+def test_an_output_folder_with_other_files_is_not_replaced(tmp_path):
+    source = _course(tmp_path / "course")
+    output = tmp_path / "mine"
+    output.mkdir()
+    (output / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(slides.SlidesError, match=r"holds files that are not slide decks \(notes.txt\)"):
+        slides.build_decks(source, output)
+    assert (output / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+@pytest.mark.parametrize(("output", "relation"), [("course", "is"), (".", "contains"), ("course/slides", "is inside")])
+def test_an_output_folder_overlapping_the_lessons_is_refused(tmp_path, output, relation):
+    source = _course(tmp_path / "course")
+    before = _digest(sorted(source.iterdir()))
+    with pytest.raises(ValueError, match=f"the output folder .* {relation} the lessons' folder {source}"):
+        slides.build_decks(source, tmp_path / output)
+    assert _digest(sorted(source.iterdir())) == before
+    assert not (source / "slides").exists()
+
+
+def test_an_unreadable_lesson_stops_the_build_in_one_line_naming_it(tmp_path):
+    source = write_course(tmp_path / "course", {"00_a.ipynb": lesson_notebook("# 00 · A"), "01_b.ipynb": "{"})
+    result = subprocess.run(_build_command(source, tmp_path / "slides"), capture_output=True, text=True, check=False)
+    assert result.returncode != 0
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"slides: {source / '01_b.ipynb'} is not a readable notebook: ")
+    assert not (tmp_path / "slides").exists()
 
 
 # --------------------------------------------------------------------------

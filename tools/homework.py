@@ -5,7 +5,9 @@ the line containing ``### END SOLUTION`` becomes ``# YOUR CODE HERE`` and
 ``raise NotImplementedError()``, indented like the markers (nbgrader's form,
 so instructors who use nbgrader recognise it). Outputs and execution counts
 are cleared; the self-check cells stay, and fail with a one-line message
-until the student writes the function. The lesson notebooks are only read.
+until the student writes the function. The lessons are those of
+``SOURCE_DIR/lessons.toml``; they are only read, and an output folder that is,
+contains or lies inside SOURCE_DIR is refused.
 
 Usage (``make student``)::
 
@@ -17,6 +19,7 @@ SOURCE_DIR defaults to ``notebooks``, OUTPUT_DIR to ``build/student``.
 import sys
 from pathlib import Path
 
+import lessons
 import nbformat
 
 BEGIN_MARKER = "### BEGIN SOLUTION"
@@ -98,12 +101,21 @@ def student_copy(notebook, name):
 
 
 def write_student_copies(source_dir, output_dir):
-    """Write a student copy of every ``NN_*.ipynb`` lesson in ``source_dir``; returns the paths written."""
+    """Write a student copy of every lesson of ``source_dir``'s manifest to ``output_dir``; returns the paths written.
+
+    Raises
+    ------
+    ValueError
+        If ``output_dir`` is, contains or lies inside ``source_dir``, if the
+        manifest is invalid, or a lesson cannot be read or has a bad marker
+        (the one-line message names the file). Nothing is written then.
+    """
     source_dir, output_dir = Path(source_dir), Path(output_dir)
-    lessons = sorted(source_dir.glob("[0-9][0-9]_*.ipynb"))
-    if not lessons:
-        raise FileNotFoundError(f"no lesson notebooks (NN_name.ipynb) in {source_dir}")
-    copies = [(path.name, student_copy(nbformat.read(path, as_version=4), path.name)) for path in lessons]
+    lessons.check_output_folder(source_dir, output_dir)
+    copies = [
+        (lesson.file, student_copy(lessons.read_notebook(lesson.path), lesson.file))
+        for lesson in lessons.read_lessons(source_dir)
+    ]
     output_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, copy in copies:
@@ -116,7 +128,11 @@ def write_student_copies(source_dir, output_dir):
 def main(argv):
     source_dir = argv[0] if argv else "notebooks"
     output_dir = argv[1] if len(argv) > 1 else "build/student"
-    for path in write_student_copies(source_dir, output_dir):
+    try:
+        written = write_student_copies(source_dir, output_dir)
+    except (OSError, ValueError) as error:
+        sys.exit(f"homework: {error}")
+    for path in written:
         print(f"wrote {path}")
 
 

@@ -1,6 +1,6 @@
 """Build a reveal.js slide deck of every lesson, for lecturing offline.
 
-Each lesson ``NN_name.ipynb`` becomes ``NN_name.slides.html`` through
+Each lesson of ``SOURCE_DIR/lessons.toml``, ``NN_name.ipynb``, becomes ``NN_name.slides.html`` through
 nbconvert's SlidesExporter, which reads every cell's
 ``metadata.slideshow.slide_type`` ("slide", "subslide", "-", "fragment",
 "notes", "skip"). A code cell tagged ``slides-hide-input`` shows only its
@@ -13,9 +13,17 @@ The decks load reveal.js, require.js, jQuery and MathJax 2 from ``vendor/``
 next to them, by relative paths, copied from the npm packages pinned in
 ``tools/slides/package.json`` (installed by ``npm ci --prefix tools/slides``).
 Nothing is fetched from the network, so the output folder can be copied to a
-USB stick and opened from ``file://``. The build fails if a deck still
-contains an ``http://`` or ``https://`` URL. The lesson notebooks are only
-read.
+USB stick and opened from ``file://``. The build fails if a deck would load
+anything (a script, a style sheet, an image) from an ``http://`` or
+``https://`` URL; links to web pages are fine. Links between lessons point at
+their decks.
+
+The lesson notebooks are only read. Every deck and the vendored files are
+written to a new folder next to the output folder, which then replaces it in
+one rename: two builds at the same time cannot break each other's files (the
+last one wins), and a reader never sees half a build. An output folder that
+holds anything but decks and ``vendor/`` is refused rather than replaced, and
+so is one that is, contains or lies inside SOURCE_DIR.
 
 Usage (``make slides``)::
 
@@ -24,13 +32,16 @@ Usage (``make slides``)::
 SOURCE_DIR defaults to ``notebooks``, OUTPUT_DIR to ``build/slides``.
 """
 
+import errno
 import json
 import re
 import shutil
 import sys
+import uuid
+from html.parser import HTMLParser
 from pathlib import Path
 
-import nbformat
+import lessons
 from nbconvert import SlidesExporter
 from traitlets.config import Config
 
@@ -40,7 +51,6 @@ TEMPLATES_DIR = ASSETS_DIR / "templates"
 TEMPLATE_NAME = "offline_reveal"
 VENDOR = "vendor"
 HIDE_INPUT_TAG = "slides-hide-input"
-LESSON_PATTERN = "[0-9][0-9]_*.ipynb"
 DECK_SUFFIX = ".slides.html"
 
 # What each npm package contributes to vendor/<package>/, as globs relative to the package.
@@ -105,11 +115,11 @@ REMOTE_URL = re.compile(r"""https?://[^\s"'<>)]*""", re.IGNORECASE)
 # Comments that cite a web page, in the style sheets nbconvert inlines and in its reveal script.
 CSS_URL_COMMENT = re.compile(r"/\*(?:(?!\*/).)*?https?://(?:(?!\*/).)*\*/", re.DOTALL | re.IGNORECASE)
 JS_URL_COMMENT = re.compile(r"^[ \t]*//[^\n]*https?://[^\n]*\n", re.MULTILINE | re.IGNORECASE)
-LESSON_LINK = re.compile(r'href="(?P<stem>[0-9][0-9]_[\w-]+)\.ipynb(?P<anchor>#[^"]*)?"')
+NOTEBOOK_LINK = re.compile(r'href="(?P<file>[^"#/?]+\.ipynb)(?P<anchor>#[^"]*)?"')
 
 
 class SlidesError(RuntimeError):
-    """The slide decks cannot be built (missing assets, or a deck that would reach the network)."""
+    """The slide decks cannot be built (missing assets, a deck that would reach the network, a bad output folder)."""
 
 
 def check_assets(node_modules=NODE_MODULES):
@@ -128,10 +138,8 @@ def check_assets(node_modules=NODE_MODULES):
 
 
 def copy_vendor_assets(output_dir, node_modules=NODE_MODULES):
-    """Copy the files the decks load into ``output_dir/vendor``; returns the paths copied."""
+    """Copy the files the decks load into ``output_dir/vendor`` (a new folder); returns the paths copied."""
     vendor_dir = Path(output_dir) / VENDOR
-    if vendor_dir.exists():
-        shutil.rmtree(vendor_dir)
     copied = []
     for package, patterns in VENDOR_FILES.items():
         source_root = Path(node_modules) / package
@@ -165,9 +173,44 @@ def slides_exporter():
     return SlidesExporter(config=config)
 
 
-def remote_urls(text):
-    """Every http:// or https:// URL in ``text`` (a deck must have none)."""
-    return REMOTE_URL.findall(text)
+class _LoadedRemoteURLs(HTMLParser):
+    """Collects the http(s) URLs a browser would load to show a page.
+
+    That is every URL in an attribute (``src``, a style sheet's ``href``, a
+    ``style``'s ``url()``, ...) except a link's target and an XML namespace,
+    and every URL inside a ``<script>`` or ``<style>`` element. URLs in text
+    and in ``<a href>`` are only followed when the reader clicks.
+    """
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = []
+        self._in_code = False
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value and not (tag == "a" and name == "href") and not name.startswith("xmlns"):
+                self.found += REMOTE_URL.findall(value)
+        self._in_code = tag in ("script", "style")
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        self._in_code = False
+
+    def handle_endtag(self, tag):
+        self._in_code = False
+
+    def handle_data(self, data):
+        if self._in_code:
+            self.found += REMOTE_URL.findall(data)
+
+
+def remote_resources(html):
+    """The http:// or https:// URLs a browser would load to show ``html`` (a deck must have none), sorted."""
+    parser = _LoadedRemoteURLs()
+    parser.feed(html)
+    parser.close()
+    return sorted(set(parser.found))
 
 
 def _in_elements(tag, pattern, html):
@@ -181,19 +224,69 @@ def strip_url_comments(html):
     return _in_elements("script", JS_URL_COMMENT, _in_elements("style", CSS_URL_COMMENT, html))
 
 
-def link_lessons(html, deck_stems):
-    """Point links to another lesson's notebook at that lesson's deck (same folder)."""
+def deck_name(lesson_file):
+    """The deck of a lesson notebook: ``03_e_step.ipynb`` -> ``03_e_step.slides.html``."""
+    return Path(lesson_file).stem + DECK_SUFFIX
+
+
+def link_lessons(html, lesson_files):
+    """Point links to another lesson's notebook (one of ``lesson_files``) at that lesson's deck (same folder)."""
 
     def replace(match):
-        if match["stem"] not in deck_stems:
+        if match["file"] not in lesson_files:
             return match[0]
-        return f'href="{match["stem"]}{DECK_SUFFIX}{match["anchor"] or ""}"'
+        return f'href="{deck_name(match["file"])}{match["anchor"] or ""}"'
 
-    return LESSON_LINK.sub(replace, html)
+    return NOTEBOOK_LINK.sub(replace, html)
+
+
+def check_replaceable(output_dir):
+    """Fail unless ``output_dir`` is missing, empty or a previous build (decks and vendor/ only)."""
+    if not output_dir.exists():
+        return
+    if not output_dir.is_dir():
+        raise SlidesError(f"the output folder {output_dir} is a file")
+    foreign = sorted(
+        entry.name
+        for entry in output_dir.iterdir()
+        if not (entry.name == VENDOR and entry.is_dir()) and not entry.name.endswith(DECK_SUFFIX)
+    )
+    if foreign:
+        raise SlidesError(
+            f"the output folder {output_dir} holds files that are not slide decks ({', '.join(foreign)}); "
+            "a build replaces the whole folder, so choose a new or empty one"
+        )
+
+
+def _sibling(folder, purpose):
+    """A new name next to ``folder``, unique to this build."""
+    return folder.with_name(f".{folder.name}.{purpose}-{uuid.uuid4().hex[:12]}")
+
+
+def replace_folder(new, target):
+    """Rename the folder ``new`` to ``target``, moving a previous ``target`` out of the way and deleting it.
+
+    A rename is atomic and replaces only a missing or empty folder; when another
+    build got there first, its folder is moved aside and the rename retried, so
+    of two concurrent builds the last one wins and neither fails.
+    """
+    while True:
+        try:
+            new.rename(target)
+            return
+        except OSError as error:
+            if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+        previous = _sibling(target, "old")
+        try:
+            target.rename(previous)
+        except FileNotFoundError:  # another build moved it away first: try again
+            continue
+        shutil.rmtree(previous)
 
 
 def build_decks(source_dir="notebooks", output_dir="build/slides", node_modules=NODE_MODULES):
-    """Write ``NN_name.slides.html`` for every lesson in ``source_dir``, and the vendored assets.
+    """Write ``NN_name.slides.html`` for every lesson of ``source_dir``'s manifest, and the vendored assets.
 
     Returns
     -------
@@ -203,35 +296,41 @@ def build_decks(source_dir="notebooks", output_dir="build/slides", node_modules=
     Raises
     ------
     SlidesError
-        If the npm assets are missing or a deck contains an http(s) URL.
+        If the npm assets are missing, a deck would load a remote resource, or
+        the output folder holds other files.
+    ValueError
+        If the output folder is, contains or lies inside ``source_dir``, the
+        manifest is invalid or a lesson cannot be read (the message names the file).
     """
     source_dir, output_dir = Path(source_dir), Path(output_dir)
-    lessons = sorted(source_dir.glob(LESSON_PATTERN))
-    if not lessons:
-        raise FileNotFoundError(f"no lesson notebooks (NN_name.ipynb) in {source_dir}")
+    course = lessons.read_lessons(source_dir)
+    lessons.check_output_folder(source_dir, output_dir)
+    check_replaceable(output_dir)
+    notebooks = [(lesson, lessons.read_notebook(lesson.path)) for lesson in course]
     check_assets(node_modules)
     exporter = slides_exporter()
-    stems = {path.stem for path in lessons}
+    files = {lesson.file for lesson in course}
     decks = {}
-    for path in lessons:
-        notebook = nbformat.read(path, as_version=4)
-        html, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": path.stem}})
-        html = link_lessons(strip_url_comments(html), stems)
-        remote = remote_urls(html)
+    for lesson, notebook in notebooks:
+        resources = {"metadata": {"name": lesson.path.stem, "path": str(lesson.path.parent)}}
+        html, _ = exporter.from_notebook_node(notebook, resources=resources)
+        html = link_lessons(strip_url_comments(html), files)
+        remote = remote_resources(html)
         if remote:
-            raise SlidesError(f"{path.name}: the deck would load from the network: {sorted(set(remote))}")
-        decks[path.stem + DECK_SUFFIX] = html
-    output_dir.mkdir(parents=True, exist_ok=True)
-    for stale in output_dir.glob("[0-9][0-9]_*" + DECK_SUFFIX):
-        if stale.name not in decks:
-            stale.unlink()
-    copy_vendor_assets(output_dir, node_modules)
-    written = []
-    for name, html in decks.items():
-        target = output_dir / name
-        target.write_text(html, encoding="utf-8")
-        written.append(target)
-    return written
+            raise SlidesError(f"{lesson.path}: the deck would load from the network: {remote}")
+        decks[deck_name(lesson.file)] = html
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = _sibling(output_dir, "building")
+    staging.mkdir()
+    try:
+        copy_vendor_assets(staging, node_modules)
+        for name, html in decks.items():
+            (staging / name).write_text(html, encoding="utf-8")
+        replace_folder(staging, output_dir)
+    finally:
+        if staging.exists():  # the build failed before its folder replaced the output
+            shutil.rmtree(staging)
+    return [output_dir / name for name in decks]
 
 
 def main(argv):
@@ -239,11 +338,11 @@ def main(argv):
     output_dir = argv[1] if len(argv) > 1 else "build/slides"
     try:
         decks = build_decks(source_dir, output_dir)
-    except SlidesError as error:
+    except (SlidesError, ValueError, OSError) as error:
         sys.exit(f"slides: {error}")
     for path in decks:
         print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
-    print(f"open {Path(output_dir) / decks[0].name} in a browser (works from file://, offline)")
+    print(f"open {decks[0]} in a browser (works from file://, offline)")
 
 
 if __name__ == "__main__":

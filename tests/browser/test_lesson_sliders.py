@@ -18,6 +18,7 @@ before and after.
 
 import json
 import re
+import sys
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -29,7 +30,12 @@ try:
 except ImportError:  # the fixtures skip (or fail, under CI=true) without playwright
     PlaywrightError = OSError
 
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import lessons
+
+NOTEBOOKS = ROOT / "notebooks"
 
 pytestmark = pytest.mark.browser
 
@@ -49,8 +55,8 @@ CONSOLE_ERROR_ALLOW = ()
 
 
 def _lessons_with_sliders():
-    """Lessons (NN_*.ipynb) with a widget output or a cell that calls a widget builder."""
-    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+    """Lessons of the manifest with a widget output or a cell that calls a widget builder."""
+    for path in (lesson.path for lesson in lessons.read_lessons(NOTEBOOKS)):
         try:
             cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         except (ValueError, KeyError):

@@ -1,0 +1,265 @@
+"""The manifest notebooks/lessons.toml: it matches the lessons, its generated links are current, and
+every lesson's own worked solution passes the self-check the manifest names for it."""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from gmm_lessons import checks
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+README = ROOT / "README.md"
+sys.path.insert(0, str(ROOT / "tools"))
+
+import homework
+import lessons
+from course_support import lesson_notebook, write_course
+
+LESSONS = lessons.read_lessons(NOTEBOOKS)
+EXERCISES = [(lesson, exercise) for lesson in LESSONS for exercise in lesson.exercises]
+MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+lesson_params = pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.path.stem for lesson in LESSONS])
+
+
+def _notebook(lesson):
+    return lessons.read_notebook(lesson.path)
+
+
+def _tags(cell):
+    return cell.metadata.get("tags", [])
+
+
+def _defined_function(cell):
+    """The name of the function an exercise cell defines."""
+    match = re.search(r"^def (\w+)\(", cell.source, re.MULTILINE)
+    return match[1] if match else None
+
+
+# --------------------------------------------------------------------------
+# The manifest matches the notebooks
+# --------------------------------------------------------------------------
+
+
+def test_the_manifest_lists_every_lesson_notebook():
+    assert len(LESSONS) >= 2
+    assert lessons.unlisted_notebooks(NOTEBOOKS) == [], "add these notebooks to notebooks/lessons.toml"
+
+
+@lesson_params
+def test_the_title_is_the_notebooks_first_heading(lesson):
+    first_line = _notebook(lesson).cells[0].source.split("\n")[0]
+    assert first_line == f"# {lesson.title}"
+
+
+@lesson_params
+def test_the_exercises_are_the_notebooks_exercise_cells_with_their_checks(lesson):
+    """Every cell tagged `exercise` is listed, in order, and the cell after it calls the listed check."""
+    cells = _notebook(lesson).cells
+    exercise_cells = [index for index, cell in enumerate(cells) if "exercise" in _tags(cell)]
+    assert [_defined_function(cells[index]) for index in exercise_cells] == [
+        exercise.function for exercise in lesson.exercises
+    ]
+    for index, exercise in zip(exercise_cells, lesson.exercises):
+        check_cell = cells[index + 1]
+        assert "check" in _tags(check_cell), f"{lesson.file}: the cell after {exercise.function} is not tagged check"
+        assert check_cell.source.strip() == f"checks.{exercise.check}({exercise.function})"
+
+
+@pytest.mark.parametrize(
+    ("lesson", "exercise"), EXERCISES, ids=[f"{lesson.path.stem}-{exercise.function}" for lesson, exercise in EXERCISES]
+)
+def test_the_worked_solution_passes_its_check(lesson, exercise):
+    """The lesson's own solution (the exercise cell as stored), run after the setup cell, passes the check.
+
+    The setup cell is the lesson's first code cell (imports and ``rng`` only):
+    an exercise may use what it imports and nothing else.
+    """
+    cells = _notebook(lesson).cells
+    setup = next(cell for cell in cells if cell.cell_type == "code")
+    (solution,) = [cell for cell in cells if "exercise" in _tags(cell) and _defined_function(cell) == exercise.function]
+    assert homework.BEGIN_MARKER in solution.source and homework.END_MARKER in solution.source
+    namespace = {}
+    # Running the lesson's own cells is the point of this test.
+    exec(compile(setup.source, f"{lesson.file} setup cell", "exec"), namespace)  # noqa: S102
+    exec(compile(solution.source, f"{lesson.file} {exercise.function}", "exec"), namespace)  # noqa: S102
+    getattr(checks, exercise.check)(namespace[exercise.function])
+
+
+# --------------------------------------------------------------------------
+# Generated links and tables
+# --------------------------------------------------------------------------
+
+
+def test_the_generated_links_and_tables_are_current():
+    stale = lessons.stale_files(NOTEBOOKS, README)
+    assert not stale, f"out of date, run `make links`: {sorted(str(path) for path in stale)}"
+
+
+@pytest.mark.parametrize("index", range(len(LESSONS)), ids=[lesson.path.stem for lesson in LESSONS])
+def test_navigation_links_the_previous_lesson_the_contents_and_the_next(index):
+    expected = [LESSONS[index - 1].file] if index > 0 else []
+    expected += [LESSONS[0].file] + ([LESSONS[index + 1].file] if index + 1 < len(LESSONS) else [])
+    assert MARKDOWN_LINK.findall(lessons.navigation_markdown(LESSONS, index)) == expected
+
+
+def test_the_contents_page_and_the_readme_list_every_lesson_in_order():
+    files = [lesson.file for lesson in LESSONS]
+    assert MARKDOWN_LINK.findall(lessons.contents_markdown(LESSONS)) == files
+    readme = README.read_text(encoding="utf-8")
+    region = readme[readme.index(lessons.README_START) : readme.index(lessons.README_END)]
+    assert MARKDOWN_LINK.findall(region) == [f"notebooks/{file}" for file in files]
+    for lesson in LESSONS:
+        for exercise in lesson.exercises:
+            assert f"`{exercise.function}`" in region
+
+
+def test_the_links_command_rewrites_only_the_generated_parts(tmp_path):
+    """Spoil a navigation cell, the contents list and the README table of a copy: `links` restores the bytes."""
+    course = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS, course)
+    readme = tmp_path / "README.md"
+    shutil.copyfile(README, readme)
+    spoilt = {course / LESSONS[0].file, course / LESSONS[1].file, readme}
+    for path in spoilt - {readme}:
+        notebook = nbformat.read(path, as_version=4)
+        for cell in notebook.cells:
+            if {lessons.NAVIGATION_TAG, lessons.CONTENTS_TAG} & set(_tags(cell)):
+                cell.source = "hand-edited"
+        nbformat.write(notebook, path)
+    readme.write_text(readme.read_text(encoding="utf-8").replace(LESSONS[1].title, "old title"), encoding="utf-8")
+
+    assert set(lessons.write_links(course, readme)) == spoilt
+    for path in spoilt - {readme}:
+        assert path.read_bytes() == (NOTEBOOKS / path.name).read_bytes()
+    assert readme.read_bytes() == README.read_bytes()
+    assert lessons.write_links(course, readme) == []
+
+
+def test_a_lesson_without_a_navigation_cell_gets_one_appended():
+    notebook = lesson_notebook("# 00 · A", "text")
+    notebook.cells.append(nbformat.v4.new_markdown_cell("the list", metadata={"tags": [lessons.CONTENTS_TAG]}))
+    before = nbformat.writes(notebook)
+    linked = lessons.with_links(notebook, LESSONS, 0)
+    assert nbformat.writes(notebook) == before, "the input notebook was modified"
+    assert [cell.source for cell in linked.cells[:2]] == ["# 00 · A", "text"]
+    assert linked.cells[2].source == lessons.contents_markdown(LESSONS)
+    assert linked.cells[-1].source == lessons.navigation_markdown(LESSONS, 0)
+    assert _tags(linked.cells[-1]) == [lessons.NAVIGATION_TAG]
+
+
+def test_two_navigation_cells_are_an_error():
+    notebook = lesson_notebook("# 01 · B")
+    notebook.cells += [nbformat.v4.new_markdown_cell("", metadata={"tags": [lessons.NAVIGATION_TAG]})] * 2
+    with pytest.raises(ValueError, match=f"^{LESSONS[1].file}: 2 cells are tagged 'navigation'"):
+        lessons.with_links(notebook, LESSONS, 1)
+
+
+def test_the_contents_page_needs_a_contents_cell():
+    with pytest.raises(ValueError, match=f"^{LESSONS[0].file}: the contents page needs a Markdown cell tagged"):
+        lessons.with_links(lesson_notebook("# 00 · A"), LESSONS, 0)
+
+
+# --------------------------------------------------------------------------
+# Reading the manifest and the notebooks
+# --------------------------------------------------------------------------
+
+LESSON_A = '[[lesson]]\nfile = "00_a.ipynb"\ntitle = "00 · A"\nlearn = "a"\n'
+
+
+@pytest.mark.parametrize(
+    ("manifest", "problem"),
+    [
+        (
+            '[[lesson]]\nfile = "05_gone.ipynb"\ntitle = "05"\nlearn = "x"\n',
+            "lesson 1 (05_gone.ipynb): there is no notebook",
+        ),
+        (LESSON_A + LESSON_A, "lesson 2 (00_a.ipynb): 00_a.ipynb is listed twice"),
+        (
+            LESSON_A + 'exercises = [{ function = "f", check = "check_nothing", points = 1 }]\n',
+            "lesson 1 (00_a.ipynb), exercise 1: unknown check 'check_nothing'",
+        ),
+        (
+            LESSON_A + 'exercises = [{ function = "f", check = "check_e_step", points = 0 }]\n',
+            "lesson 1 (00_a.ipynb), exercise 1: points must be positive",
+        ),
+        (
+            LESSON_A + 'exercises = [{ function = "f", check = "check_e_step", points = 1 }] * 2\n',
+            "not valid TOML",
+        ),
+        (LESSON_A.replace("title", "titel"), "lesson 1 (00_a.ipynb): unknown key(s) ['titel']"),
+        (LESSON_A.replace('learn = "a"\n', ""), "lesson 1 (00_a.ipynb): missing key 'learn'"),
+        (LESSON_A.replace('"00 · A"', "3"), "lesson 1 (00_a.ipynb): title must be of type str, got 3"),
+        (LESSON_A.replace('"00_a.ipynb"', '"../00_a.ipynb"'), "file must be a notebook name"),
+        ("# nothing yet\n", "no lessons"),
+    ],
+)
+def test_a_bad_manifest_is_named_in_one_line(tmp_path, manifest, problem):
+    write_course(tmp_path, {"00_a.ipynb": lesson_notebook("# 00 · A")})
+    (tmp_path / "lessons.toml").write_text(manifest, encoding="utf-8")
+    with pytest.raises(ValueError, match="^" + re.escape(f"{tmp_path / 'lessons.toml'}: ")) as error:
+        lessons.read_lessons(tmp_path)
+    message = str(error.value)
+    assert "\n" not in message
+    assert problem in message, message
+
+
+def test_a_missing_manifest_is_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match=re.escape(str(tmp_path / "lessons.toml"))):
+        lessons.read_lessons(tmp_path)
+
+
+def test_the_reader_keeps_the_manifests_order_and_fields(tmp_path):
+    write_course(tmp_path, {"01_b.ipynb": lesson_notebook("# b"), "00_a.ipynb": lesson_notebook("# a")})
+    with (tmp_path / "lessons.toml").open("a", encoding="utf-8") as manifest:
+        manifest.write('exercises = [{ function = "e_step", check = "check_e_step", points = 2.5 }]\n')
+    first, second = lessons.read_lessons(tmp_path)
+    assert (first.file, first.path, first.exercises) == ("01_b.ipynb", tmp_path / "01_b.ipynb", ())
+    assert second.exercises == (lessons.Exercise("e_step", "check_e_step", 2.5),)
+    assert lessons.unlisted_notebooks(tmp_path) == []
+    (tmp_path / "02_c.ipynb").write_text("{}", encoding="utf-8")
+    assert lessons.unlisted_notebooks(tmp_path) == ["02_c.ipynb"]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "the file is empty"),
+        (b"{not json", "Expecting property name"),
+        (b"[1, 2]", "the file is JSON but not a notebook"),
+        (b"\xff\xfe{}", "can't decode byte"),
+        (b"{}", "missing a key: cells"),
+    ],
+)
+def test_an_unreadable_notebook_is_named_in_one_line(tmp_path, content, reason):
+    path = tmp_path / "03_e_step.ipynb"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match="^" + re.escape(f"{path} is not a readable notebook: ")) as error:
+        lessons.read_notebook(path)
+    assert reason in str(error.value) and "\n" not in str(error.value)
+
+
+def test_the_paths_command_prints_the_lessons_for_make():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "lessons.py"), "paths"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [f"notebooks/{lesson.file}" for lesson in LESSONS]
+
+
+@pytest.mark.parametrize(("output", "relation"), [("course", "is"), (".", "contains"), ("course/build", "is inside")])
+def test_an_output_folder_overlapping_the_lessons_is_refused(tmp_path, output, relation):
+    source = tmp_path / "course"
+    with pytest.raises(ValueError, match=f"^the output folder {re.escape(str(tmp_path / output))} {relation} the"):
+        lessons.check_output_folder(source, tmp_path / output)
+    lessons.check_output_folder(source, tmp_path / "elsewhere")

@@ -1,0 +1,319 @@
+"""The lessons, in order, from ``notebooks/lessons.toml``: the course's one table of contents.
+
+Every tool, benchmark and test that needs the list of lessons calls
+:func:`read_lessons`; no other file names the lessons. The manifest also
+generates what would otherwise be written by hand in many places: the
+navigation cell at the end of every lesson (previous / contents / next, tag
+``navigation``), the list of lessons on the contents page (the first lesson,
+its cell tagged ``contents``) and the README's lesson table (between
+``<!-- lessons:start -->`` and ``<!-- lessons:end -->``). Only those cells and
+that region are rewritten; every other byte of a notebook stays as it is.
+
+Usage::
+
+    python tools/lessons.py paths [SOURCE_DIR]            # the lesson notebooks, one a line (make notebooks)
+    python tools/lessons.py links [SOURCE_DIR [README]]   # regenerate the links and tables (make links)
+
+SOURCE_DIR defaults to ``notebooks``, README to ``README.md``.
+"""
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import tomllib
+
+MANIFEST_NAME = "lessons.toml"
+# A notebook named like a lesson; only used to find lessons missing from the manifest.
+LESSON_NAME_PATTERN = "[0-9][0-9]_*.ipynb"
+NAVIGATION_TAG = "navigation"
+CONTENTS_TAG = "contents"
+CONTENTS_HEADING = "## The lessons\n\nTake them in order; each one says what it assumes."
+README_START = "<!-- lessons:start -->"
+README_END = "<!-- lessons:end -->"
+LESSON_KEYS = {"file": str, "title": str, "learn": str, "exercises": list}
+OPTIONAL_KEYS = {"exercises"}  # a lesson may have none
+EXERCISE_KEYS = {"function": str, "check": str, "points": (int, float)}
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """An exercise: the function the learner writes, the self-check that judges it, its points."""
+
+    function: str
+    check: str
+    points: float
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A lesson of the manifest; ``path`` is its notebook (the manifest's folder joined with ``file``)."""
+
+    file: str
+    title: str
+    learn: str
+    exercises: tuple
+    path: Path
+
+
+# --------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------
+
+
+def _check_keys(entry, expected, where):
+    """Fail on a missing, unknown or mistyped key of a manifest table (only OPTIONAL_KEYS may be left out)."""
+    if not isinstance(entry, dict):
+        raise ValueError(f"{where}: expected a table, got {entry!r}")  # noqa: TRY004
+    unknown = sorted(set(entry) - set(expected))
+    if unknown:
+        raise ValueError(f"{where}: unknown key(s) {unknown}; expected {sorted(expected)}")
+    for key, kind in expected.items():
+        if key not in entry and key not in OPTIONAL_KEYS:
+            raise ValueError(f"{where}: missing key {key!r}")
+        if key in entry and (not isinstance(entry[key], kind) or isinstance(entry[key], bool)):
+            expected_type = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+            raise ValueError(f"{where}: {key} must be of type {expected_type}, got {entry[key]!r}")
+
+
+def _exercise(entry, where, check_names):
+    _check_keys(entry, EXERCISE_KEYS, where)
+    if not entry["function"].isidentifier():
+        raise ValueError(f"{where}: function {entry['function']!r} is not a Python name")
+    if entry["check"] not in check_names:
+        raise ValueError(f"{where}: unknown check {entry['check']!r} (not a check_* function of gmm_lessons.checks)")
+    if entry["points"] <= 0:
+        raise ValueError(f"{where}: points must be positive, got {entry['points']!r}")
+    return Exercise(entry["function"], entry["check"], entry["points"])
+
+
+def _check_names():
+    from gmm_lessons import checks
+
+    return {name for name in dir(checks) if name.startswith("check_") and callable(getattr(checks, name))}
+
+
+def read_lessons(source_dir="notebooks"):
+    """The lessons of ``source_dir/lessons.toml``, in order.
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no manifest.
+    ValueError
+        If the manifest is not valid TOML, or an entry has a missing or unknown
+        key, names a notebook that is not there or twice, a function twice or a
+        check that ``gmm_lessons.checks`` does not have. The one-line message
+        names the manifest and the entry.
+    """
+    source_dir = Path(source_dir)
+    manifest = source_dir / MANIFEST_NAME
+    if not manifest.is_file():
+        raise FileNotFoundError(f"no lesson manifest {manifest} (the list of lessons, in order)")
+    try:
+        entries = tomllib.loads(manifest.read_text(encoding="utf-8")).get("lesson")
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{manifest}: not valid TOML ({error})") from None
+    if not isinstance(entries, list) or not entries:
+        raise ValueError(f"{manifest}: no lessons; list each one in a [[lesson]] table")
+    check_names = _check_names()
+    lessons = []
+    for number, entry in enumerate(entries, start=1):
+        where = f"{manifest}: lesson {number}" + (f" ({entry['file']})" if isinstance(entry.get("file"), str) else "")
+        _check_keys(entry, LESSON_KEYS, where)
+        if Path(entry["file"]).name != entry["file"] or not entry["file"].endswith(".ipynb"):
+            raise ValueError(f"{where}: file must be a notebook name in {source_dir}, without a folder")
+        if any(lesson.file == entry["file"] for lesson in lessons):
+            raise ValueError(f"{where}: {entry['file']} is listed twice")
+        if not (source_dir / entry["file"]).is_file():
+            raise ValueError(f"{where}: there is no notebook {source_dir / entry['file']}")
+        exercises = tuple(
+            _exercise(exercise, f"{where}, exercise {index}", check_names)
+            for index, exercise in enumerate(entry.get("exercises", []), start=1)
+        )
+        functions = [exercise.function for exercise in exercises]
+        if len(set(functions)) != len(functions):
+            raise ValueError(f"{where}: an exercise function is listed twice: {functions}")
+        lessons.append(Lesson(entry["file"], entry["title"], entry["learn"], exercises, source_dir / entry["file"]))
+    return lessons
+
+
+def unlisted_notebooks(source_dir="notebooks"):
+    """Notebooks of ``source_dir`` named like a lesson (``NN_name.ipynb``) that the manifest does not list."""
+    listed = {lesson.file for lesson in read_lessons(source_dir)}
+    return sorted(path.name for path in Path(source_dir).glob(LESSON_NAME_PATTERN) if path.name not in listed)
+
+
+def read_notebook(path):
+    """A lesson notebook (nbformat 4); a ValueError naming the file, in one line, if it cannot be read."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        if not text.strip():
+            reason = "the file is empty"
+        elif not isinstance(json.loads(text), dict):
+            reason = "the file is JSON but not a notebook"
+        else:
+            return nbformat.reads(text, as_version=4)
+    except (OSError, ValueError, nbformat.ValidationError) as error:
+        reason = next((line for line in str(error).splitlines() if line.strip()), type(error).__name__)
+    raise ValueError(f"{path} is not a readable notebook: {reason}")
+
+
+def check_output_folder(source_dir, output_dir):
+    """Refuse an output folder that is, contains or lies inside the lessons' folder: builders never write there.
+
+    Raises
+    ------
+    ValueError
+        Naming both folders.
+    """
+    source, output = Path(source_dir).resolve(), Path(output_dir).resolve()
+    if output == source:
+        relation = "is"
+    elif source.is_relative_to(output):
+        relation = "contains"
+    elif output.is_relative_to(source):
+        relation = "is inside"
+    else:
+        return
+    raise ValueError(
+        f"the output folder {output_dir} {relation} the lessons' folder {source_dir}: "
+        "a builder never writes over the lessons; choose an output folder outside it"
+    )
+
+
+# --------------------------------------------------------------------------
+# Generated links and tables
+# --------------------------------------------------------------------------
+
+
+def what_you_learn(lesson):
+    """The lesson's one line for the contents page and the README: what you learn and what you write."""
+    written = " and ".join(f"`{exercise.function}`" for exercise in lesson.exercises)
+    return f"{lesson.learn}; write {written}" if written else lesson.learn
+
+
+def _link(lesson, folder=""):
+    return f"[{lesson.title}]({folder}{lesson.file})"
+
+
+def navigation_markdown(lessons, index):
+    """The last cell of lesson ``index``: links to the previous lesson, the contents page and the next lesson."""
+    contents = lessons[0]
+    links = [f"[Contents]({contents.file})"]
+    if index > 0:
+        previous = lessons[index - 1]
+        links.insert(0, f"[← {previous.title}]({previous.file})")
+    if index + 1 < len(lessons):
+        following = lessons[index + 1]
+        links.append(f"[{following.title} →]({following.file})")
+    return "---\n\n" + " · ".join(links)
+
+
+def contents_markdown(lessons):
+    """The contents page's list of every lesson, linked, with what it teaches."""
+    items = "\n".join(f"- {_link(lesson)}: {what_you_learn(lesson)}." for lesson in lessons)
+    return f"{CONTENTS_HEADING}\n\n{items}"
+
+
+def readme_table(lessons, folder):
+    """The README's Markdown table of the lessons; ``folder`` is the notebooks' folder relative to the README."""
+    rows = [f"| {_link(lesson, folder)} | {what_you_learn(lesson)} |" for lesson in lessons]
+    return "\n".join(["| lesson | what you learn |", "| --- | --- |", *rows])
+
+
+def _tagged(notebook, tag, name):
+    cells = [cell for cell in notebook.cells if tag in cell.metadata.get("tags", [])]
+    if len(cells) > 1:
+        raise ValueError(f"{name}: {len(cells)} cells are tagged {tag!r}; the generated cell must be one")
+    return cells[0] if cells else None
+
+
+def with_links(notebook, lessons, index):
+    """A copy of lesson ``index``'s notebook with its generated cells rewritten (the input is not modified).
+
+    The cell tagged ``navigation`` gets the lesson's links (a lesson without
+    one gets it appended); on the contents page, the cell tagged ``contents``
+    gets the list of lessons. Cell ids and all other metadata are kept.
+    """
+    name = lessons[index].file
+    copy = nbformat.from_dict(notebook)
+    navigation = _tagged(copy, NAVIGATION_TAG, name)
+    if navigation is None:
+        navigation = nbformat.v4.new_markdown_cell(
+            metadata={"slideshow": {"slide_type": "-"}, "tags": [NAVIGATION_TAG]}
+        )
+        copy.cells.append(navigation)
+    navigation.source = navigation_markdown(lessons, index)
+    contents = _tagged(copy, CONTENTS_TAG, name)
+    if index == 0 and contents is None:
+        raise ValueError(f"{name}: the contents page needs a Markdown cell tagged {CONTENTS_TAG!r} for the lesson list")
+    if contents is not None:
+        contents.source = contents_markdown(lessons)
+    return copy
+
+
+def with_readme_table(text, lessons, folder, name):
+    """The README ``text`` with the region between the lesson markers replaced by the lesson table."""
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        raise ValueError(f"{name}: no {README_START} ... {README_END} region for the lesson table")
+    return text[: start + len(README_START)] + "\n" + readme_table(lessons, folder) + "\n" + text[end:]
+
+
+def _notebook_text(notebook):
+    """The bytes nbformat.write would store (it ends the file with a newline)."""
+    text = nbformat.writes(notebook)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def generated_files(source_dir="notebooks", readme="README.md"):
+    """{path: text it should have} for every lesson notebook and the README, with the generated parts current."""
+    lessons = read_lessons(source_dir)
+    files = {
+        lesson.path: _notebook_text(with_links(read_notebook(lesson.path), lessons, index))
+        for index, lesson in enumerate(lessons)
+    }
+    readme = Path(readme)
+    folder = Path(os.path.relpath(Path(source_dir).resolve(), readme.resolve().parent)).as_posix() + "/"
+    files[readme] = with_readme_table(readme.read_text(encoding="utf-8"), lessons, folder, readme)
+    return files
+
+
+def stale_files(source_dir="notebooks", readme="README.md"):
+    """{path: text it should have} for the files whose generated parts are out of date."""
+    return {
+        path: text
+        for path, text in generated_files(source_dir, readme).items()
+        if path.read_text(encoding="utf-8") != text
+    }
+
+
+def write_links(source_dir="notebooks", readme="README.md"):
+    """Rewrite the out-of-date navigation cells, contents list and README table; returns the paths written."""
+    stale = stale_files(source_dir, readme)
+    for path, text in stale.items():
+        path.write_text(text, encoding="utf-8")
+    return list(stale)
+
+
+def main(argv):
+    command, arguments = (argv[0], argv[1:]) if argv else ("", [])
+    try:
+        if command == "paths" and len(arguments) <= 1:
+            for lesson in read_lessons(*arguments):
+                print(lesson.path)
+        elif command == "links" and len(arguments) <= 2:
+            written = write_links(*arguments)
+            print("\n".join(f"wrote {path}" for path in written) or "links and tables are current")
+        else:
+            sys.exit("usage: python tools/lessons.py paths [SOURCE_DIR] | links [SOURCE_DIR [README]]")
+    except (OSError, ValueError) as error:
+        sys.exit(f"lessons: {error}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
