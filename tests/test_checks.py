@@ -156,6 +156,14 @@ def test_an_error_in_the_learners_code_is_chained_under_the_message(name):
 
 
 @pytest.mark.parametrize("name", EXERCISES)
+def test_an_error_message_of_several_lines_is_told_on_one(name):
+    def raises_on_two_lines(*args, **kwargs):
+        raise ValueError("shapes differ:\n  (6, 2) and (3,)")
+
+    assert ": your function raised ValueError: shapes differ: (6, 2) and (3,) - " in str(fails(name, raises_on_two_lines))
+
+
+@pytest.mark.parametrize("name", EXERCISES)
 def test_a_function_that_touches_the_global_rng_fails_and_the_state_is_restored(name, global_rng_untouched):
     def uses_the_global_rng(*args, **kwargs):
         np.random.random()

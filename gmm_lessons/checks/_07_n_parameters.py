@@ -42,7 +42,7 @@ def _count(submission, num_components, num_features, covariance_type):
     not_none(result, "return p")
     if isinstance(result, (int, np.integer)) and not isinstance(result, bool):
         return int(result)
-    call = f"n_parameters({num_components}, {num_features}, {covariance_type!r})"
+    call = f"{submission.exercise.name}({num_components}, {num_features}, {covariance_type!r})"
     if isinstance(result, (float, np.floating)):
         hint = (
             "a count is a whole number, an int: divide with // (d * (d + 1) // 2), which keeps integers integers"
@@ -53,12 +53,12 @@ def _count(submission, num_components, num_features, covariance_type):
     raise CheckFailed(f"{call} returned {describe(result)} - return the number of parameters, an int")
 
 
-def _mismatch(counts, expected, covariance_type):
-    """Which mistake, in the weights or the covariances, explains every wrong count."""
+def _mismatch(name, counts, expected, covariance_type):
+    """Which mistake, in the weights or the covariances, explains every wrong count of the learner's ``name``."""
     K, d = GRID_COMPONENTS, GRID_FEATURES
     right_covariance, what_it_is, wrong_covariances = _covariance_counts(K, d, covariance_type)
     n = int(np.argmax(counts != expected))
-    example = f"n_parameters({K[n]}, {d[n]}, {covariance_type!r}) returned {counts[n]}, expected {expected[n]}"
+    example = f"{name}({K[n]}, {d[n]}, {covariance_type!r}) returned {counts[n]}, expected {expected[n]}"
     weights = [(K - 1, []), (K, ["there are K weights, but they sum to 1, so only K - 1 are free"])]
     covariances = [(right_covariance, [])] + [(count, [why]) for count, why in wrong_covariances]
     for weight_count, weight_mistakes in weights:
@@ -79,7 +79,7 @@ def _counts_agree(covariance_type, formula):
         counts = np.array([_count(submission, K, d, covariance_type) for K, d in grid])
         expected = np.array([reference_n_parameters(K, d, covariance_type) for K, d in grid])
         if not np.array_equal(counts, expected):
-            raise CheckFailed(_mismatch(counts, expected, covariance_type))
+            raise CheckFailed(_mismatch(submission.exercise.name, counts, expected, covariance_type))
 
     case.__name__ = f"counts_{covariance_type}"
     case.__doc__ = f'covariance_type="{covariance_type}": {formula}, for K = 1..6 and d = 1..5.'

@@ -119,8 +119,10 @@ class Submission:
                 "write your solution in the cell above"
             ) from None
         except Exception as error:
+            # On one line, like every message: some errors (numpy's, scipy's) span several.
+            said = " ".join(str(error).split())
             raise CheckFailed(
-                f"your function raised {type(error).__name__}: {str(error).strip()} - {_error_hint(error, given)}"
+                f"your function raised {type(error).__name__}: {said} - {_error_hint(error, given)}"
             ) from error
 
 
