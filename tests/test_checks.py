@@ -11,13 +11,14 @@ import inspect
 import re
 
 import numpy as np
+import original_lesson
 import pytest
 from scipy.optimize import linear_sum_assignment
 from scipy.special import logsumexp
 from scipy.stats import multivariate_normal
 
 import gmm_lessons
-from gmm_lessons import checks, original_lesson
+from gmm_lessons import checks
 from gmm_lessons.checks import EXERCISES, CheckFailed
 
 # ---------------------------------------------------------------------------
