@@ -249,7 +249,7 @@ def check_means_and_covariances(means, covariances, n_features=None, weights=Non
     if weights is not None and weights.shape[0] != n_components:
         raise ValueError(
             f"weights must have shape (n_components,) = ({n_components},), as the means and covariances have "
-            f"{n_components} components; got shape {weights.shape}"
+            f"n_components = {n_components}; got shape {weights.shape}"
         )
     agreed_n_features = _agreed_count(
         "n_features",
@@ -261,7 +261,8 @@ def check_means_and_covariances(means, covariances, n_features=None, weights=Non
     )
     if n_features is not None and n_features != agreed_n_features:
         raise ValueError(
-            f"X has {n_features} features (columns) but the mixture's means and covariances have {agreed_n_features}"
+            f"X has n_features = {n_features} columns but the mixture's means and covariances have "
+            f"n_features = {agreed_n_features}"
         )
     means = check_means(means, n_components, agreed_n_features)
     return means, check_covariances(covariances, n_components, agreed_n_features)
@@ -281,7 +282,8 @@ def check_responsibilities(responsibilities, n_samples):
     responsibilities = _numeric_array(responsibilities, "responsibilities")
     if responsibilities.ndim != 2 or responsibilities.shape[0] != n_samples or responsibilities.shape[1] == 0:
         raise ValueError(
-            f"responsibilities must have shape (n_samples, n_components) with n_samples = {n_samples}, "
+            f"responsibilities must have shape (n_samples, n_components) with n_samples = {n_samples} "
+            "(the rows of X), "
             f"got shape {responsibilities.shape}"
         )
     if np.any(responsibilities < 0) or np.any(responsibilities > 1 + PROBABILITY_ATOL):

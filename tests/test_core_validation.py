@@ -351,7 +351,8 @@ def test_symmetry_is_judged_relative_to_the_matrix_scale():
 @pytest.mark.parametrize("criterion", [gl.bic, gl.aic], ids=["bic", "aic"])
 def test_criteria_check_the_result_against_X(criterion):
     """bic/aic of a 2-feature fit on 3-feature data: X is named, and a result that is not a fit is named."""
-    with pytest.raises(ValueError, match=r"^X has 3 features \(columns\) but the mixture's means and .* have 2$"):
+    wrong_width_message = r"^X has n_features = 3 columns but the mixture's means and covariances have n_features = 2$"
+    with pytest.raises(ValueError, match=wrong_width_message):
         criterion(np.zeros((5, 3)), FIT)
     not_a_fit_message = r"^result must be a GMMFit from fit_gmm, got an object of type (NoneType|tuple)$"
     for not_a_fit in (None, (WEIGHTS, MEANS, COVARIANCES)):
@@ -366,7 +367,10 @@ def test_criteria_check_the_result_against_X(criterion):
 BAD_RESPONSIBILITIES = {
     "too few rows": (
         RESPONSIBILITIES[:9],
-        r"^responsibilities must have shape \(n_samples, n_components\) with n_samples = 10, got shape \(9, 2\)",
+        (
+            r"^responsibilities must have shape \(n_samples, n_components\) with n_samples = 10 \(the rows of X\), "
+            r"got shape \(9, 2\)"
+        ),
     ),
     "1-D": (RESPONSIBILITIES[:, 0], r"^responsibilities must have shape .* got shape \(10,\)"),
     "no components": (np.zeros((10, 0)), r"^responsibilities must have shape .* got shape \(10, 0\)"),
