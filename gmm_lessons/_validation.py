@@ -47,6 +47,17 @@ def _numeric_array(value, name):
     return array
 
 
+def _check_squares_in_range(X, name):
+    # Distances and covariances sum n_samples * n_features squared differences of entries, each at most
+    # (2 max |x|)^2; beyond that bound they overflow to inf and EM turns them into NaN.
+    largest = float(np.abs(X).max())
+    if largest > np.sqrt(FLOAT_MAX / (4.0 * X.size)):
+        raise ValueError(
+            f"{name} has entries as large as {largest:.3g} in absolute value: the squared distances "
+            f"and covariances computed from them overflow float64; rescale {name} (e.g. standardise each feature)"
+        )
+
+
 def check_data(X, name="X"):
     """Return X as a float array of shape (n_samples, n_features).
 
@@ -64,17 +75,6 @@ def check_data(X, name="X"):
         raise ValueError(f"{name} is empty: shape {X.shape}, need at least one sample and one feature")
     _check_squares_in_range(X, name)
     return X
-
-
-def _check_squares_in_range(X, name):
-    # Distances and covariances sum n_samples * n_features squared differences of entries, each at most
-    # (2 max |x|)^2; beyond that bound they overflow to inf and EM turns them into NaN.
-    largest = float(np.abs(X).max())
-    if largest > np.sqrt(FLOAT_MAX / (4.0 * X.size)):
-        raise ValueError(
-            f"{name} has entries as large as {largest:.3g} in absolute value: the squared distances "
-            f"and covariances computed from them overflow float64; rescale {name} (e.g. standardise each feature)"
-        )
 
 
 def check_count(value, name, minimum=0, maximum=None):
