@@ -18,14 +18,33 @@ SLIDES_ASSETS := tools/slides/node_modules/.installed
 
 setup: $(INSTALLED)
 
+# The pins in requirements.txt need Python 3.11 or newer. A .venv left by an older (or since removed)
+# Python cannot be repaired in place, so it is made again, with $(PYTHON), if that one is new enough.
+SUPPORTED_PYTHON := import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))
+SUPPORTED_VENV := import sys, pip; sys.exit(sys.version_info < (3, 11))
+
 $(INSTALLED): requirements.txt pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	@if ! $(BIN)/python -c '$(SUPPORTED_VENV)' 2>/dev/null; then \
+		if ! $(PYTHON) -c '$(SUPPORTED_PYTHON)' 2>/dev/null; then \
+			echo "make: the lessons need Python 3.11 or newer with venv; $(PYTHON) is" \
+				"$$($(PYTHON) --version 2>/dev/null || echo "not a working Python"). Run: make setup PYTHON=python3.11 (or newer)" >&2; \
+			exit 1; \
+		fi; \
+		if [ -e $(VENV) ]; then \
+			echo "Making $(VENV) again with $(PYTHON): its Python" \
+				"($$($(BIN)/python --version 2>/dev/null || echo missing)) is older than 3.11, broken or has no pip"; \
+		fi; \
+		$(PYTHON) -m venv --clear $(VENV) || exit 1; \
+	fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
+# Jupyter refuses to run as root (as in many containers) unless told to; the flag is added only then.
+ALLOW_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(INSTALLED)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ALLOW_ROOT)
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest

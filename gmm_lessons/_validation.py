@@ -17,9 +17,22 @@ COVARIANCE_TYPES = ("full", "diag", "spherical", "tied")
 WEIGHT_SUM_ATOL = 1e-8
 # Responsibilities computed in floating point sum to one only up to rounding.
 PROBABILITY_ATOL = 1e-6
+# A covariance is symmetric when |Sigma_ij - Sigma_ji| <= SYMMETRY_RTOL * max |Sigma|: relative to the
+# matrix's scale, since matrix products leave (i, j) and (j, i) different by rounding of the largest terms.
+SYMMETRY_RTOL = 1e-8
+FLOAT_MAX = np.finfo(np.float64).max
+# Below this a variance is subnormal: it has lost precision, and its inverse (the precision) is at or
+# beyond the edge of float64's range, so that squared Mahalanobis distances overflow.
+SMALLEST_NORMAL = np.finfo(np.float64).tiny
 
 
 def _numeric_array(value, name):
+    if isinstance(value, np.ma.MaskedArray):
+        # np.asarray would drop the mask and use whatever the masked entries hold.
+        raise ValueError(  # noqa: TRY004 (the API promises ValueError for every bad argument)
+            f"{name} is a masked array: missing values are not supported here; "
+            "drop or fill the masked entries and pass a plain array"
+        )
     try:
         array = np.asarray(value)
     except ValueError as error:  # ragged nested lists
@@ -32,6 +45,17 @@ def _numeric_array(value, name):
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} contains NaN or infinity")
     return array
+
+
+def _check_squares_in_range(X, name):
+    # Distances and covariances sum n_samples * n_features squared differences of entries, each at most
+    # (2 max |x|)^2; beyond that bound they overflow to inf and EM turns them into NaN.
+    largest = float(np.abs(X).max())
+    if largest > np.sqrt(FLOAT_MAX / (4.0 * X.size)):
+        raise ValueError(
+            f"{name} has entries as large as {largest:.3g} in absolute value: the squared distances "
+            f"and covariances computed from them overflow float64; rescale {name} (e.g. standardise each feature)"
+        )
 
 
 def check_data(X, name="X"):
@@ -49,6 +73,7 @@ def check_data(X, name="X"):
         )
     if X.shape[0] == 0 or X.shape[1] == 0:
         raise ValueError(f"{name} is empty: shape {X.shape}, need at least one sample and one feature")
+    _check_squares_in_range(X, name)
     return X
 
 
@@ -172,20 +197,100 @@ def check_covariances(covariances, n_components, n_features):
             f"got shape {covariances.shape}"
         )
     for k, covariance in enumerate(covariances):
-        if not np.allclose(covariance, covariance.T, rtol=1e-8, atol=1e-12):
-            raise ValueError(f"covariances[{k}] must be symmetric, got\n{covariance}")
+        asymmetry = np.abs(covariance - covariance.T).max()
+        if asymmetry > SYMMETRY_RTOL * np.abs(covariance).max():
+            raise ValueError(
+                f"covariances[{k}] must be symmetric (Sigma_ij = Sigma_ji up to {SYMMETRY_RTOL:g} of its largest "
+                f"entry), got entries differing by {asymmetry:.3g} in\n{covariance}"
+            )
+        variances = np.diagonal(covariance)
+        subnormal = (variances > 0) & (variances < SMALLEST_NORMAL)
+        if subnormal.any():
+            raise ValueError(
+                f"covariances[{k}] has a variance of {variances[subnormal][0]:.3g} on its diagonal, below the "
+                f"smallest normal float64 ({SMALLEST_NORMAL:.3g}): its inverse, the precision, is at or beyond "
+                "float64's range; rescale the data so that no variance is this small"
+            )
     return covariances
 
 
+def _agreed_count(quantity, counts):
+    """The count (n_components or n_features) that most of the arguments give.
+
+    ``counts`` maps each argument's name to (the count it gives or None,
+    its shape or None). An argument whose count differs from the majority's
+    is left to its own check, which then names it; with no majority every
+    argument is named.
+    """
+    known = {name: (count, shape) for name, (count, shape) in counts.items() if count is not None}
+    values = [count for count, _ in known.values()]
+    for value in values:
+        if 2 * values.count(value) > len(values):
+            return value
+    if not known:
+        return None
+    given = ", ".join(
+        f"{name} gives {count}" + ("" if shape is None else f" (shape {shape})")
+        for name, (count, shape) in known.items()
+    )
+    *others, last = known
+    raise ValueError(f"{', '.join(others)} and {last} disagree on {quantity}: {given}")
+
+
+def _n_features_given(array, full_ndim):
+    # (K, d) means or (K, d, d) covariances give d; the one-feature shorthand (K,) gives 1.
+    if array.ndim == full_ndim:
+        return array.shape[1]
+    return 1 if array.ndim == 1 else None
+
+
+def check_means_and_covariances(means, covariances, n_features=None, weights=None):
+    """Return means (K, d) and covariances (K, d, d) checked against each other, X and the weights.
+
+    K and d are those most of the arguments give (``n_features`` is X's,
+    ``weights`` a checked weights array), so that a mismatch is blamed on
+    the argument that differs from the others, or on all of them when no
+    two agree.
+    """
+    means = _numeric_array(means, "means")
+    covariances = _numeric_array(covariances, "covariances")
+    n_components = _agreed_count(
+        "n_components",
+        {
+            "weights": (None, None) if weights is None else (weights.shape[0], weights.shape),
+            "means": (means.shape[0] if means.ndim else None, means.shape),
+            "covariances": (covariances.shape[0] if covariances.ndim else None, covariances.shape),
+        },
+    )
+    if weights is not None and weights.shape[0] != n_components:
+        raise ValueError(
+            f"weights must have shape (n_components,) = ({n_components},), as the means and covariances have "
+            f"n_components = {n_components}; got shape {weights.shape}"
+        )
+    agreed_n_features = _agreed_count(
+        "n_features",
+        {
+            "X": (n_features, None),
+            "means": (_n_features_given(means, 2), means.shape),
+            "covariances": (_n_features_given(covariances, 3), covariances.shape),
+        },
+    )
+    if n_features is not None and n_features != agreed_n_features:
+        raise ValueError(
+            f"X has n_features = {n_features} columns but the mixture's means and covariances have "
+            f"n_features = {agreed_n_features}"
+        )
+    means = check_means(means, n_components, agreed_n_features)
+    return means, check_covariances(covariances, n_components, agreed_n_features)
+
+
 def check_parameters(weights, means, covariances, n_features=None):
-    """Validate a mixture (pi, mu, Sigma) against each other and the data.
+    """Validate a mixture (pi, mu, Sigma) against each other and the data (``n_features`` is X's).
 
     Returns (weights (K,), means (K, d), covariances (K, d, d)).
     """
     weights = check_weights(weights)
-    means = check_means(means, weights.shape[0], n_features)
-    covariances = check_covariances(covariances, weights.shape[0], means.shape[1])
-    return weights, means, covariances
+    return (weights, *check_means_and_covariances(means, covariances, n_features, weights))
 
 
 def check_responsibilities(responsibilities, n_samples):
@@ -193,7 +298,8 @@ def check_responsibilities(responsibilities, n_samples):
     responsibilities = _numeric_array(responsibilities, "responsibilities")
     if responsibilities.ndim != 2 or responsibilities.shape[0] != n_samples or responsibilities.shape[1] == 0:
         raise ValueError(
-            f"responsibilities must have shape (n_samples, n_components) with n_samples = {n_samples}, "
+            f"responsibilities must have shape (n_samples, n_components) with n_samples = {n_samples} "
+            "(the rows of X), "
             f"got shape {responsibilities.shape}"
         )
     if np.any(responsibilities < 0) or np.any(responsibilities > 1 + PROBABILITY_ATOL):

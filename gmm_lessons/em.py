@@ -42,6 +42,15 @@ def log_weighted_density_by_component(X, weights, means, covariances, variance_f
     return log_weighted
 
 
+def _far_from_every_component(n):
+    # -inf under every component would make the log-sum-exp -inf - (-inf) = NaN.
+    return ValueError(
+        f"X[{n}] has a log-density of -inf or NaN under every component: its squared Mahalanobis distance "
+        "(x_n - mu_k)^T Sigma_k^-1 (x_n - mu_k) overflows float64 for every k, so the point is too far from "
+        "every mean for the covariances' scale; check the means and covariances against X, or standardise X"
+    )
+
+
 def normalise_in_log_space(log_weighted):
     """Bayes' rule with the log-sum-exp trick, in place (Bishop 9.23).
 
@@ -60,8 +69,16 @@ def normalise_in_log_space(log_weighted):
         The same array as ``log_weighted``.
     log_mixture_density : ndarray of shape (n_samples,)
         ln p(x_n) = m_n + ln sum_k exp(a_nk - m_n).
+
+    Raises
+    ------
+    ValueError
+        If some m_n is not finite (-inf or NaN under every component), which
+        would make its row NaN.
     """
     row_max = log_weighted.max(axis=0)
+    if not np.isfinite(row_max).all():
+        raise _far_from_every_component(int(np.argmin(np.isfinite(row_max))))
     log_weighted -= row_max
     responsibilities = np.exp(log_weighted, out=log_weighted)
     normaliser = responsibilities.sum(axis=0)
@@ -108,12 +125,14 @@ def constrain_covariances(scatter, N_k, covariance_type, reg_covar):
     scikit-learn. ``reg_covar`` is then added to every diagonal, which keeps
     a component from collapsing onto a point (Bishop section 9.2.1).
 
-    Returns full matrices of shape (K, d, d) for every type.
+    Returns full matrices of shape (K, d, d) for every type, exactly
+    symmetric (the matrix products of the scatter leave entries (i, j) and
+    (j, i) different in their last bits).
     """
     n_components, n_features, _ = scatter.shape
     diagonal_index = np.arange(n_features)
     if covariance_type == "full":
-        covariances = scatter.copy()
+        covariances = scatter
     elif covariance_type == "diag":
         covariances = np.zeros_like(scatter)
         covariances[:, diagonal_index, diagonal_index] = scatter[:, diagonal_index, diagonal_index]
@@ -123,6 +142,8 @@ def constrain_covariances(scatter, N_k, covariance_type, reg_covar):
     else:  # "tied"
         shared = np.tensordot(N_k, scatter, axes=1) / N_k.sum()
         covariances = np.repeat(shared[np.newaxis], n_components, axis=0)
+    # A new array (the scatter is not modified); exactly symmetric because a + b == b + a in floating point.
+    covariances = 0.5 * (covariances + covariances.transpose(0, 2, 1))
     covariances[:, diagonal_index, diagonal_index] += reg_covar
     return covariances
 

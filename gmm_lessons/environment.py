@@ -5,7 +5,7 @@ import sys
 
 from packaging.version import Version
 
-MINIMUM_PYTHON = (3, 10)
+MINIMUM_PYTHON = (3, 11)
 # distribution name -> (minimum version, what the lessons use it for)
 REQUIREMENTS = {
     "numpy": ("1.24", "arrays and linear algebra"),

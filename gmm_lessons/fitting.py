@@ -178,13 +178,22 @@ def _check_init(init, X, n_components):
     return start
 
 
-def _collapse_error(iteration, component):
+def _collapse_error(iteration, component, reg_covar):
     where = "at the start" if iteration == 0 else f"at iteration {iteration}"
+    if reg_covar == 0:
+        remedy = (
+            "Use reg_covar > 0 (the default, 1e-6, adds it to every covariance's diagonal), "
+            "fewer components, or another start."
+        )
+    else:
+        # reg_covar is an absolute variance: next to variances of 1e10 it is lost in rounding.
+        remedy = (
+            f"reg_covar={reg_covar:g} is too small for the scale of X to keep it positive definite: "
+            "standardise X (each feature to unit variance), use a larger reg_covar, or fewer components."
+        )
     return ValueError(
         f"EM failed {where}: component {component}'s covariance is singular. "
-        "It sits on too few distinct points (a singularity of the likelihood, Bishop section 9.2.1). "
-        "Use reg_covar > 0 (the default, 1e-6, adds it to every covariance's diagonal), "
-        "fewer components, or another start."
+        f"It sits on too few distinct points (a singularity of the likelihood, Bishop section 9.2.1). {remedy}"
     )
 
 
@@ -213,7 +222,7 @@ def run_em(X, start, max_iter, tol, reg_covar, covariance_type, keep_responsibil
         try:
             responsibilities, log_density = e_step_by_component(X, *parameters, variance_floor)
         except NotPositiveDefiniteError as error:
-            raise _collapse_error(iteration, error.component) from None
+            raise _collapse_error(iteration, error.component, reg_covar) from None
         history.append(parameters)
         log_likelihoods.append(log_density.sum())
         if keep_responsibilities:
@@ -306,7 +315,7 @@ def fit_gmm(
         try:
             fit = run_em(X, start, max_iter, tol, reg_covar, covariance_type, keep_responsibilities)
         except NotPositiveDefiniteError as error:  # a singular random start, possible only with reg_covar=0
-            raise _collapse_error(0, error.component) from None
+            raise _collapse_error(0, error.component, reg_covar) from None
         if best is None or fit.log_likelihood > best.log_likelihood:
             best = fit
     return best

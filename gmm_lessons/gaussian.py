@@ -16,7 +16,7 @@ U = L^-T (upper triangular), and
 import numpy as np
 from scipy.linalg.lapack import dtrtri as trtri
 
-from ._validation import check_covariances, check_data, check_means
+from ._validation import check_data, check_means_and_covariances
 
 LOG_2PI = np.log(2.0 * np.pi)
 
@@ -115,9 +115,9 @@ def log_gaussian_density(X, means, covariances):
     Returns
     -------
     log_density : ndarray of shape (n_samples, n_components)
-        ln N(x_n | mu_k, Sigma_k), finite however far x_n is from mu_k.
+        ln N(x_n | mu_k, Sigma_k), finite however far x_n is from mu_k, unless
+        the squared Mahalanobis distance overflows float64: then -inf.
     """
     X = check_data(X)
-    means = check_means(means, n_features=X.shape[1])
-    covariances = check_covariances(covariances, means.shape[0], X.shape[1])
+    means, covariances = check_means_and_covariances(means, covariances, X.shape[1])
     return log_gaussian_density_by_component(X, means, precision_cholesky(covariances)).T

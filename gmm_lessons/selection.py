@@ -4,6 +4,7 @@ import numpy as np
 
 from ._validation import COVARIANCE_TYPES, check_choice, check_count, check_data, check_parameters
 from .em import e_step_by_component
+from .fitting import GMMFit
 
 
 def n_parameters(n_components, n_features, covariance_type="full"):
@@ -27,6 +28,10 @@ def n_parameters(n_components, n_features, covariance_type="full"):
 
 
 def _fitted_log_likelihood(X, result):
+    if not isinstance(result, GMMFit):
+        raise ValueError(  # noqa: TRY004 (the API promises ValueError for every bad argument)
+            f"result must be a GMMFit from fit_gmm, got an object of type {type(result).__name__}"
+        )
     X = check_data(X)
     weights, means, covariances = check_parameters(result.weights, result.means, result.covariances, X.shape[1])
     log_likelihood = e_step_by_component(X, weights, means, covariances)[1].sum()

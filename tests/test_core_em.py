@@ -260,3 +260,36 @@ def test_m_step_empty_component_stays_finite(seed_data):
     assert np.isfinite(weights).all() and np.isfinite(means).all() and np.isfinite(covariances).all()
     assert weights[2] < 1e-15
     assert_allclose(weights.sum(), 1.0, rtol=1e-15)
+
+
+# --------------------------------------------------------------------------
+# Symmetry of the M-step's covariances
+# --------------------------------------------------------------------------
+
+
+def integer_valued_data(seed):
+    """39 x 4 integers 0..9 times 8600: the data on which a fit's covariances came out asymmetric by rounding."""
+    return np.random.default_rng(seed).integers(0, 10, size=(39, 4)) * 8600.0
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_m_step_covariances_are_exactly_symmetric(covariance_type, seed):
+    """Sigma_k == Sigma_k^T bit for bit, whatever the responsibilities and the covariance type."""
+    X = integer_valued_data(seed)
+    responsibilities = random_responsibilities(np.random.default_rng(seed), X.shape[0], 4)
+
+    _, _, covariances = gl.m_step(X, responsibilities, covariance_type=covariance_type)
+
+    np.testing.assert_array_equal(covariances, covariances.transpose(0, 2, 1))
+
+
+def test_a_fit_is_accepted_by_the_package_functions():
+    """The issue's case (seed 0 failed): bic, aic, e_step, log_likelihood and init= take the fit's parameters."""
+    X = integer_valued_data(0)
+    fit = gl.fit_gmm(X, 4, rng=0)
+
+    assert np.isfinite(gl.bic(X, fit)) and np.isfinite(gl.aic(X, fit))
+    assert_allclose(gl.e_step(X, *fit.history[-1]), fit.responsibilities, atol=1e-12)
+    assert_allclose(gl.log_likelihood(X, fit.weights, fit.means, fit.covariances), fit.log_likelihood, rtol=1e-12)
+    restarted = gl.fit_gmm(X, 4, init=(fit.weights, fit.means, fit.covariances), max_iter=0)
+    np.testing.assert_array_equal(restarted.covariances, fit.covariances)

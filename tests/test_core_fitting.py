@@ -407,6 +407,25 @@ def test_singular_start_raises_naming_reg_covar():
         gl.fit_gmm(X, 2, init="random", rng=0, reg_covar=0)
 
 
+def test_collapse_without_regularisation_suggests_reg_covar(outlier_problem):
+    """reg_covar=0: the advice is to use reg_covar > 0."""
+    x, start = outlier_problem
+    with pytest.raises(ValueError, match=r"Use reg_covar > 0 \(the default, 1e-6") as error:
+        gl.fit_gmm(x, 2, init=start, reg_covar=0)
+    assert "standardise" not in str(error.value)
+
+
+def test_collapse_with_regularisation_suggests_scaling():
+    """Data of scale 1e5: the default reg_covar is lost in rounding, so the advice is what helps then."""
+    X = np.random.default_rng(13).normal(0.0, 1e5, size=(200, 4))
+    with pytest.raises(ValueError, match=r"(?s)singular.*reg_covar=1e-06 is too small for the scale of X") as error:
+        gl.fit_gmm(X, 4, rng=13)
+    message = str(error.value)
+    assert "standardise X" in message and "larger reg_covar" in message and "fewer components" in message
+    assert "reg_covar > 0" not in message
+    gl.fit_gmm(X / X.std(axis=0), 4, rng=13)  # the first advice works
+
+
 def test_default_regularisation_keeps_the_collapse_finite(outlier_problem):
     """With the default reg_covar the outlier's component keeps variance reg_covar and everything is finite."""
     x, start = outlier_problem

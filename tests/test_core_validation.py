@@ -49,6 +49,14 @@ BAD_X = {
     "no samples": (np.zeros((0, 2)), r"^X is empty: shape \(0, 2\), need at least one sample and one feature"),
     "no features": (np.zeros((5, 0)), r"^X is empty: shape \(5, 0\)"),
     "empty 1-D": (np.zeros(0), r"^X is empty"),
+    "masked": (
+        np.ma.masked_array([[0.0, 1.0], [9.0, 2.0]], mask=[[False, False], [True, False]]),
+        r"^X is a masked array: missing values are not supported here",
+    ),
+    "squares overflow": (
+        np.array([[0.0, 1.0], [1e200, 2.0]]),
+        r"^X has entries as large as 1e\+200 in absolute value: the squared distances .* overflow float64",
+    ),
 }
 
 
@@ -264,6 +272,13 @@ BAD_PARAMETERS = {
         (WEIGHTS, MEANS, np.array([-np.eye(2), np.eye(2)])),
         r"^covariances\[0\] is not positive definite",
     ),
+    "covariances subnormal": (
+        (WEIGHTS, MEANS, np.array([np.eye(2), 1e-310 * np.eye(2)])),
+        r"^covariances\[1\] has a variance of 1e-310 on its diagonal, below the smallest normal float64",
+    ),
+    "weights masked": ((np.ma.masked_array(WEIGHTS, mask=[True, False]), MEANS, COVARIANCES), r"^weights is a masked"),
+    "means masked": ((WEIGHTS, np.ma.masked_array(MEANS), COVARIANCES), r"^means is a masked array"),
+    "covariances masked": ((WEIGHTS, MEANS, np.ma.masked_array(COVARIANCES)), r"^covariances is a masked array"),
 }
 
 PARAMETER_TAKERS = {
@@ -274,10 +289,12 @@ PARAMETER_TAKERS = {
 }
 
 
-# Without X, sample_mixture takes n_features from the means, so a mismatch is the covariances' fault.
+# Without X, only the means and the covariances give n_features: when they differ, both are named.
 SAMPLE_MIXTURE_PATTERNS = {
-    "means more components": r"^means must have shape \(n_components, n_features\) = \(2, n_features\), got shape \(3, 2\)",
-    "means other features": r"^covariances must have shape .* = \(2, 3, 3\), got shape \(2, 2, 2\)",
+    "means other features": r"^means and covariances disagree on n_features: means gives 3 \(shape \(2, 3\)\), "
+    r"covariances gives 2 \(shape \(2, 2, 2\)\)",
+    "covariances other features": r"^means and covariances disagree on n_features: means gives 2 .*, "
+    r"covariances gives 3 \(shape \(2, 3, 3\)\)",
 }
 
 
@@ -310,9 +327,16 @@ def test_bad_init_tuple_parameters(bad):
         (
             np.zeros((2, 3)),
             COVARIANCES,
-            r"^means must have shape \(n_components, n_features\) = \(n_components, 2\), got shape \(2, 3\)",
+            r"^means must have shape \(n_components, n_features\) = \(2, 2\), got shape \(2, 3\)",
         ),
-        (MEANS, np.array([np.eye(2)] * 3), r"^covariances must have shape .* = \(2, 2, 2\), got shape \(3, 2, 2\)"),
+        (
+            MEANS,
+            np.array([np.eye(2)] * 3),
+            (
+                r"^means and covariances disagree on n_components: means gives 2 \(shape \(2, 2\)\), "
+                r"covariances gives 3 \(shape \(3, 2, 2\)\)"
+            ),
+        ),
         (MEANS, np.array([np.eye(2), [[1.0, 0.5], [0.0, 1.0]]]), r"^covariances\[1\] must be symmetric"),
         (MEANS, np.array([np.eye(2), [[1.0, 2.0], [2.0, 1.0]]]), r"^covariances\[1\] is not positive definite"),
     ],
@@ -323,10 +347,25 @@ def test_bad_log_gaussian_density_parameters(means, covariances, pattern):
         gl.log_gaussian_density(X, means, covariances)
 
 
-def test_bic_checks_the_result_against_X():
-    """bic/aic of a 2-feature fit on 3-feature data: the means do not fit X."""
-    with pytest.raises(ValueError, match=r"^means must have shape .* = \(2, 3\), got shape \(2, 2\)"):
-        gl.bic(np.zeros((5, 3)), FIT)
+def test_symmetry_is_judged_relative_to_the_matrix_scale():
+    """Rounding-sized asymmetry of a large matrix is accepted; an asymmetric matrix of tiny entries is not."""
+    large = np.array([[7e7, 1e-9], [1e-9 + 1e-10, 9e7]])  # off-diagonals differ by 1e-18 of the largest entry
+    gl.e_step(X, [1.0], [[0.0, 0.0]], [large])
+    tiny = 1e-20 * np.array([[1.0, 0.5], [0.0, 1.0]])  # half of the largest entry: not symmetric at any scale
+    with pytest.raises(ValueError, match=r"^covariances\[0\] must be symmetric"):
+        gl.e_step(X, [1.0], [[0.0, 0.0]], [tiny])
+
+
+@pytest.mark.parametrize("criterion", [gl.bic, gl.aic], ids=["bic", "aic"])
+def test_criteria_check_the_result_against_X(criterion):
+    """bic/aic of a 2-feature fit on 3-feature data: X is named, and a result that is not a fit is named."""
+    wrong_width_message = r"^X has n_features = 3 columns but the mixture's means and covariances have n_features = 2$"
+    with pytest.raises(ValueError, match=wrong_width_message):
+        criterion(np.zeros((5, 3)), FIT)
+    not_a_fit_message = r"^result must be a GMMFit from fit_gmm, got an object of type (NoneType|tuple)$"
+    for not_a_fit in (None, (WEIGHTS, MEANS, COVARIANCES)):
+        with pytest.raises(ValueError, match=not_a_fit_message):
+            criterion(X, not_a_fit)
 
 
 # --------------------------------------------------------------------------
@@ -336,7 +375,10 @@ def test_bic_checks_the_result_against_X():
 BAD_RESPONSIBILITIES = {
     "too few rows": (
         RESPONSIBILITIES[:9],
-        r"^responsibilities must have shape \(n_samples, n_components\) with n_samples = 10, got shape \(9, 2\)",
+        (
+            r"^responsibilities must have shape \(n_samples, n_components\) with n_samples = 10 \(the rows of X\), "
+            r"got shape \(9, 2\)"
+        ),
     ),
     "1-D": (RESPONSIBILITIES[:, 0], r"^responsibilities must have shape .* got shape \(10,\)"),
     "no components": (np.zeros((10, 0)), r"^responsibilities must have shape .* got shape \(10, 0\)"),
@@ -348,6 +390,7 @@ BAD_RESPONSIBILITIES = {
     ),
     "NaN": (np.where(RESPONSIBILITIES == 1, np.nan, RESPONSIBILITIES), r"^responsibilities contains NaN or infinity"),
     "strings": (RESPONSIBILITIES.astype(str), r"^responsibilities must contain numbers"),
+    "masked": (np.ma.masked_invalid(RESPONSIBILITIES), r"^responsibilities is a masked array"),
 }
 
 
@@ -412,3 +455,101 @@ def test_messages_say_what_was_given():
     with pytest.raises(ValueError) as error:
         gl.e_step(X, [0.25, 0.25], MEANS, COVARIANCES)
     assert re.search(r"weights .*sum.* 0\.5", str(error.value))
+
+
+# --------------------------------------------------------------------------
+# Which argument is blamed when arguments disagree with each other
+# --------------------------------------------------------------------------
+
+X3 = np.random.default_rng(1).normal(size=(10, 3))
+THREE_WEIGHTS = np.full(3, 1 / 3)
+
+# Each row: the arguments of one call, mismatched in one way, and the argument the message must start with.
+# Of three arguments giving n_components (weights, means, covariances) or n_features (X, means, covariances),
+# the one that differs from the other two is to blame; with only two that differ, both are named.
+DISAGREEMENTS = {
+    "e_step weights count": (lambda: gl.e_step(X, THREE_WEIGHTS, MEANS, COVARIANCES), "weights must"),
+    "e_step means count": (lambda: gl.e_step(X, WEIGHTS, np.zeros((3, 2)), COVARIANCES), "means must"),
+    "e_step covariances count": (lambda: gl.e_step(X, WEIGHTS, MEANS, np.array([np.eye(2)] * 3)), "covariances must"),
+    "e_step X width": (lambda: gl.e_step(X3, WEIGHTS, MEANS, COVARIANCES), "X has"),
+    "e_step means width": (lambda: gl.e_step(X, WEIGHTS, np.zeros((2, 3)), COVARIANCES), "means must"),
+    "e_step covariances width": (lambda: gl.e_step(X, WEIGHTS, MEANS, np.array([np.eye(3)] * 2)), "covariances must"),
+    "e_step no two counts agree": (
+        lambda: gl.e_step(X, WEIGHTS, np.zeros((3, 2)), np.array([np.eye(2)] * 4)),
+        "weights, means and covariances disagree on n_components",
+    ),
+    "log_likelihood weights count": (lambda: gl.log_likelihood(X, THREE_WEIGHTS, MEANS, COVARIANCES), "weights must"),
+    "log_likelihood X width": (lambda: gl.log_likelihood(X3, WEIGHTS, MEANS, COVARIANCES), "X has"),
+    "log_mixture_density X width": (lambda: gl.log_mixture_density(X3, WEIGHTS, MEANS, COVARIANCES), "X has"),
+    "log_gaussian_density X width": (lambda: gl.log_gaussian_density(X3, MEANS, COVARIANCES), "X has"),
+    "log_gaussian_density means width": (
+        lambda: gl.log_gaussian_density(X, np.zeros((2, 3)), COVARIANCES),
+        "means must",
+    ),
+    "log_gaussian_density counts": (
+        lambda: gl.log_gaussian_density(X, MEANS, np.array([np.eye(2)] * 3)),
+        "means and covariances disagree on n_components",
+    ),
+    "sample_mixture weights count": (lambda: gl.sample_mixture(THREE_WEIGHTS, MEANS, COVARIANCES, 5), "weights must"),
+    "sample_mixture means width": (
+        lambda: gl.sample_mixture(WEIGHTS, np.zeros((2, 3)), COVARIANCES, 5),
+        "means and covariances disagree on n_features",
+    ),
+    "fit_gmm init weights count": (
+        lambda: gl.fit_gmm(X, 2, init=(THREE_WEIGHTS, MEANS, COVARIANCES)),
+        "init: weights must",
+    ),
+    "fit_gmm init for other data": (lambda: gl.fit_gmm(X3, 2, init=(WEIGHTS, MEANS, COVARIANCES)), "init: X has"),
+    "bic X width": (lambda: gl.bic(X3, FIT), "X has"),
+    "aic X width": (lambda: gl.aic(X3, FIT), "X has"),
+    "bic no fit": (lambda: gl.bic(X, None), "result must"),
+    "aic parameters instead of a fit": (lambda: gl.aic(X, (WEIGHTS, MEANS, COVARIANCES)), "result must"),
+}
+
+
+@pytest.mark.parametrize(("call", "blamed"), DISAGREEMENTS.values(), ids=DISAGREEMENTS.keys())
+def test_the_message_names_the_argument_that_is_wrong(call, blamed):
+    """Arguments that disagree: a ValueError whose message starts with the argument(s) at fault."""
+    with pytest.raises(ValueError, match="^" + re.escape(blamed)):
+        call()
+
+
+# --------------------------------------------------------------------------
+# No silent NaN: an overflowing squared distance is an error, not a NaN
+# --------------------------------------------------------------------------
+
+FAR_MEANS = np.array([[1e200, 0.0], [0.0, -1e200]])
+TINY_COVARIANCES = np.array([1e-300 * np.eye(2)] * 2)  # normal numbers, but (x - mu)^2 / 1e-300 overflows
+
+OVERFLOWING = {
+    "e_step far means": lambda: gl.e_step(X, WEIGHTS, FAR_MEANS, COVARIANCES),
+    "log_likelihood far means": lambda: gl.log_likelihood(X, WEIGHTS, FAR_MEANS, COVARIANCES),
+    "log_mixture_density far means": lambda: gl.log_mixture_density(X, WEIGHTS, FAR_MEANS, COVARIANCES),
+    "e_step tiny covariances": lambda: gl.e_step(1e5 * X, WEIGHTS, MEANS, TINY_COVARIANCES),
+    "log_likelihood tiny covariances": lambda: gl.log_likelihood(1e5 * X, WEIGHTS, MEANS, TINY_COVARIANCES),
+    "fit_gmm far start": lambda: gl.fit_gmm(X, 2, init=(WEIGHTS, FAR_MEANS, COVARIANCES)),
+}
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # the overflow this test is about
+@pytest.mark.parametrize("call", OVERFLOWING.values(), ids=OVERFLOWING.keys())
+def test_overflowing_distances_raise_instead_of_nan(call):
+    """Every component's log-density -inf at some x_n would give NaN responsibilities: a ValueError naming x_n."""
+    with pytest.raises(ValueError, match=r"^X\[0\] has a log-density of -inf or NaN under every component"):
+        call()
+
+
+def test_largest_accepted_X_gives_finite_fits():
+    """The bound on X's entries is not too lax: data just inside it fits without overflow, for both starts."""
+    n_samples, n_features = 50, 2
+    limit = np.sqrt(np.finfo(np.float64).max / (4 * n_samples * n_features))
+    X_large = limit * np.random.default_rng(0).uniform(-1.0, 1.0, size=(n_samples, n_features))
+    X_large[0, 0] = limit
+    for init in ("kmeans++", "random"):
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            fit = gl.fit_gmm(X_large, 2, init=init, rng=0)
+            assert np.isfinite(gl.bic(X_large, fit))
+        assert np.isfinite(fit.log_likelihood_history).all()
+        assert all(np.isfinite(array).all() for parameters in fit.history for array in parameters)
+    with pytest.raises(ValueError, match=r"^X has entries as large as"):
+        gl.fit_gmm(X_large * 1.001, 2)
