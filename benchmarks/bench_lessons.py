@@ -20,10 +20,11 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 
 import lessons
+
+ROOT = Path(__file__).resolve().parent.parent
 
 NOTEBOOK_TARGET_S = 20.0
 SERIES_TARGET_S = 90.0

@@ -292,7 +292,8 @@ def fit_gmm(
     ------
     ValueError
         For bad arguments, and when a component collapses (its covariance
-        becomes singular), which only happens with ``reg_covar=0``.
+        becomes singular): with ``reg_covar=0``, or when ``reg_covar`` is
+        lost in rounding next to the scale of X.
     """
     X = check_data(X)
     n_components = check_n_components(n_components, X.shape[0])
@@ -306,7 +307,9 @@ def fit_gmm(
     rng = check_rng(rng)
     if isinstance(init, MixtureParameters):
         if n_init != 1:
-            raise ValueError("n_init must be 1 when init is a (weights, means, covariances) tuple: every run would be the same")
+            raise ValueError(
+                "n_init must be 1 when init is a (weights, means, covariances) tuple: every run would be the same"
+            )
         starts = [init]
     else:
         starts = (_initial_parameters(X, n_components, rng, init, reg_covar, covariance_type) for _ in range(n_init))
@@ -314,7 +317,7 @@ def fit_gmm(
     for start in starts:
         try:
             fit = run_em(X, start, max_iter, tol, reg_covar, covariance_type, keep_responsibilities)
-        except NotPositiveDefiniteError as error:  # a singular random start, possible only with reg_covar=0
+        except NotPositiveDefiniteError as error:  # a singular start: reg_covar=0, or too small for X's scale
             raise _collapse_error(0, error.component, reg_covar) from None
         if best is None or fit.log_likelihood > best.log_likelihood:
             best = fit

@@ -296,7 +296,8 @@ def plot_mixture_1d(X, weights, means, variances, ax, bins=40):
     grid = np.linspace(min(X.min(), (means - 4 * stds).min()), max(X.max(), (means + 4 * stds).max()), 400)
     weighted = weights[:, None] * norm.pdf(grid, loc=means[:, None], scale=stds[:, None])
     for k, curve in enumerate(weighted):
-        ax.plot(grid, curve, color=component_colour(k), linewidth=1.8, label=rf"$\pi_{k + 1}\,\mathcal{{N}}(x\mid\mu_{k + 1},\sigma_{k + 1}^2)$")
+        label = rf"$\pi_{k + 1}\,\mathcal{{N}}(x\mid\mu_{k + 1},\sigma_{k + 1}^2)$"
+        ax.plot(grid, curve, color=component_colour(k), linewidth=1.8, label=label)
     ax.plot(grid, weighted.sum(axis=0), color="black", linewidth=2.2, linestyle="--", label="mixture $p(x)$")
     ax.set_xlabel("$x$")
     ax.set_ylabel("density")

@@ -367,7 +367,9 @@ def sampling_explorer(weights, means, covariances, n_samples=600, rng=None):
     n_samples = check_count(n_samples, "n_samples", minimum=1)
     rng = check_rng(rng)
     if means.shape[0] < 2 or means.shape[1] != 2:
-        raise ValueError(f"sampling_explorer needs at least 2 components in 2 features, got means of shape {means.shape}")
+        raise ValueError(
+            f"sampling_explorer needs at least 2 components in 2 features, got means of shape {means.shape}"
+        )
     uniforms = rng.random(n_samples)
     standard_normal = rng.standard_normal((n_samples, 2))
     stds = np.sqrt(np.diagonal(covariances[1]))

@@ -161,7 +161,8 @@ def test_an_error_message_of_several_lines_is_told_on_one(name):
     def raises_on_two_lines(*args, **kwargs):
         raise ValueError("shapes differ:\n  (6, 2) and (3,)")
 
-    assert ": your function raised ValueError: shapes differ: (6, 2) and (3,) - " in str(fails(name, raises_on_two_lines))
+    message = str(fails(name, raises_on_two_lines))
+    assert ": your function raised ValueError: shapes differ: (6, 2) and (3,) - " in message
 
 
 @pytest.mark.parametrize("name", EXERCISES)

@@ -5,16 +5,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import homework
+import lessons
 import nbformat
 import pytest
+from course_support import lesson_notebook, write_course
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-
-import homework
-import lessons
-from course_support import lesson_notebook, write_course
 
 LESSONS = [lesson.path for lesson in lessons.read_lessons(ROOT / "notebooks")]
 # Lines this short or generic may legitimately appear elsewhere in a lesson.
@@ -200,5 +198,6 @@ def test_an_unreadable_lesson_stops_the_command_in_one_line_naming_it(tmp_path):
         capture_output=True, text=True, check=False,
     )
     assert result.returncode != 0
-    assert result.stderr.splitlines() == [f"homework: {source / '01_b.ipynb'} is not a readable notebook: the file is empty"]
+    expected = f"homework: {source / '01_b.ipynb'} is not a readable notebook: the file is empty"
+    assert result.stderr.splitlines() == [expected]
     assert not (tmp_path / "student").exists(), "nothing is written when a lesson cannot be read"

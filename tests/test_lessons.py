@@ -7,19 +7,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import homework
+import lessons
 import nbformat
 import pytest
+from course_support import lesson_notebook, write_course
 
 from gmm_lessons import checks
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 README = ROOT / "README.md"
-sys.path.insert(0, str(ROOT / "tools"))
-
-import homework
-import lessons
-from course_support import lesson_notebook, write_course
 
 LESSONS = lessons.read_lessons(NOTEBOOKS)
 EXERCISES = [(lesson, exercise) for lesson in LESSONS for exercise in lesson.exercises]

@@ -119,7 +119,8 @@ def test_mixture_plot_rejects_mismatched_inputs():
     X, gamma, means, covariances = _mixture_plot_case()
     with pytest.raises(ValueError, match=r"^responsibilities must have one column per component \(2, as the means\)"):
         plotting.MixturePlot(_axes(), X, np.ones((50, 1)), means, covariances)
-    with pytest.raises(ValueError, match=r"^responsibilities must have shape \(n_samples, n_components\) with n_samples = 50"):
+    wrong_samples = r"^responsibilities must have shape \(n_samples, n_components\) with n_samples = 50"
+    with pytest.raises(ValueError, match=wrong_samples):
         plotting.MixturePlot(_axes(), X, gamma[:10], means, covariances)
     with pytest.raises(ValueError, match=r"^X must have 2 features"):
         plotting.MixturePlot(_axes(), X[:, :1], gamma, means, covariances)

@@ -25,15 +25,13 @@ from pathlib import Path
 from typing import ClassVar
 from urllib.parse import unquote, urlsplit
 
-import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-
 import lessons
+import pytest
 import slides
 from browser_support import find_chromium, launch_chromium, skip_or_fail
 from course_support import lesson_notebook, write_course
+
+ROOT = Path(__file__).resolve().parent.parent
 
 LESSONS = [lesson.path for lesson in lessons.read_lessons(ROOT / "notebooks")]
 NPM_CI_TIMEOUT = 600  # seconds; four small packages, usually under 10

@@ -54,7 +54,9 @@ def strip_solutions(source, where):
     for number, line in enumerate(lines, start=1):
         if BEGIN_MARKER in line:
             if inside_from is not None:
-                raise MarkerError(f"{where}: line {number} opens a solution inside the one opened on line {inside_from}")
+                raise MarkerError(
+                    f"{where}: line {number} opens a solution inside the one opened on line {inside_from}"
+                )
             inside_from = number
             indent = line[: len(line) - len(line.lstrip())]
             kept.extend(indent + stub_line for stub_line in STUB)
@@ -85,7 +87,9 @@ def student_copy(notebook, name):
         has_marker = BEGIN_MARKER in cell.source or END_MARKER in cell.source
         if cell.cell_type != "code":
             if has_marker:
-                raise MarkerError(f"{where}: solution markers belong in code cells, found one in a {cell.cell_type} cell")
+                raise MarkerError(
+                    f"{where}: solution markers belong in code cells, found one in a {cell.cell_type} cell"
+                )
             continue
         if EXERCISE_TAG in cell.metadata.get("tags", []) and BEGIN_MARKER not in cell.source:
             raise MarkerError(f"{where}: an exercise cell has no solution region ({BEGIN_MARKER} ... {END_MARKER})")

@@ -20,11 +20,11 @@ SOURCE_DIR defaults to ``notebooks``, README to ``README.md``.
 import json
 import os
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-import tomllib
 
 MANIFEST_NAME = "lessons.toml"
 # A notebook named like a lesson; only used to find lessons missing from the manifest.

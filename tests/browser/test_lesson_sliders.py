@@ -18,7 +18,6 @@ before and after.
 
 import json
 import re
-import sys
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -30,11 +29,9 @@ try:
 except ImportError:  # the fixtures skip (or fail, under CI=true) without playwright
     PlaywrightError = OSError
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
-
 import lessons
 
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 
 pytestmark = pytest.mark.browser
@@ -115,7 +112,8 @@ NOTEBOOK_REPORT = """() => {
             if (output.output_type === 'error') {
                 report.errors.push(`cell ${index + 1}: ${output.ename}: ${output.evalue}`);
             } else if (output.output_type === 'stream' && output.name === 'stderr') {
-                report.errors.push(`cell ${index + 1} wrote to stderr: ${[].concat(output.text).join('').slice(0, 500)}`);
+                const text = [].concat(output.text).join('').slice(0, 500);
+                report.errors.push(`cell ${index + 1} wrote to stderr: ${text}`);
             }
         }
     });
