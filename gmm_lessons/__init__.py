@@ -16,6 +16,7 @@ from .selection import aic, bic, n_parameters
 
 __all__ = [
     "GMMFit",
+    "GaussianMixture",
     "MixtureParameters",
     "aic",
     "bic",
@@ -34,3 +35,13 @@ __all__ = [
     "seed_dataset",
     "widgets",
 ]
+
+
+def __getattr__(name):
+    # GaussianMixture, scikit-learn's interface over fit_gmm, is imported on first use (PEP 562):
+    # importing gmm_lessons must not need scikit-learn.
+    if name == "GaussianMixture":
+        from .estimator import GaussianMixture
+
+        return GaussianMixture
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
