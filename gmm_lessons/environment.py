@@ -13,7 +13,7 @@ REQUIREMENTS = {
     "matplotlib": ("3.8", "figures"),
     "ipywidgets": ("8.0", "sliders"),
     "jupyterlab_widgets": ("3.0", "shows the sliders in JupyterLab"),
-    "scikit-learn": ("1.3", "the reference to compare with, lesson 09"),
+    "scikit-learn": ("1.6", "the reference to compare with, and gl.GaussianMixture's base, lesson 09"),
 }
 
 

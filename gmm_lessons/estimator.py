@@ -42,8 +42,9 @@ from ._validation import (
     check_weights,
 )
 from .em import e_step_by_component, m_step_by_component
-from .fitting import MixtureParameters, _collapse_error, fit_gmm, initialize_parameters
+from .fitting import _collapse_error, fit_gmm, initialize_parameters
 from .gaussian import NotPositiveDefiniteError, precision_cholesky
+from .parameters import MixtureParameters
 from .sampling import sample_mixture
 from .selection import aic, bic
 
@@ -140,12 +141,12 @@ def _named(name, check, *args):
         raise ValueError(f"{name}: {error}") from None
 
 
-def _nonsingular(start):
-    """A drawn start, or the error fit_gmm gives for a singular one (possible only with reg_covar=0)."""
+def _nonsingular(start, reg_covar):
+    """A drawn start, or the error fit_gmm gives for a singular one."""
     try:
         precision_cholesky(start.covariances)
     except NotPositiveDefiniteError as error:
-        raise _collapse_error(0, error.component) from None
+        raise _collapse_error(0, error.component, reg_covar) from None
     return start
 
 
@@ -285,7 +286,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         try:
             precisions_cholesky = precision_cholesky(parameters.covariances)
         except NotPositiveDefiniteError as error:
-            raise _collapse_error(n_iter, error.component) from None
+            raise _collapse_error(n_iter, error.component, reg_covar) from None
         if max_iter > 0 and not best.converged:
             warnings.warn(
                 f"EM did not converge in max_iter={max_iter} iterations (tol={tol}); "
@@ -316,7 +317,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         )
         return (
             _nonsingular(
-                MixtureParameters(*(mine if mine is not None else new for mine, new in zip(given, start, strict=True)))
+                MixtureParameters(*(mine if mine is not None else new for mine, new in zip(given, start, strict=True))),
+                reg_covar,
             )
             for start in drawn
         )

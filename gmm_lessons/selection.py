@@ -4,7 +4,9 @@ import numpy as np
 
 from ._validation import COVARIANCE_TYPES, check_choice, check_count, check_data, check_parameters
 from .em import e_step_by_component
-from .fitting import GMMFit
+
+# What a fitted mixture must carry to be scored: a GMMFit, or the course estimator's fitted mixture.
+FITTED_ATTRIBUTES = ("weights", "means", "covariances", "covariance_type")
 
 
 def n_parameters(n_components, n_features, covariance_type="full"):
@@ -28,9 +30,11 @@ def n_parameters(n_components, n_features, covariance_type="full"):
 
 
 def _fitted_log_likelihood(X, result):
-    if not isinstance(result, GMMFit):
-        raise ValueError(  # noqa: TRY004 (the API promises ValueError for every bad argument)
-            f"result must be a GMMFit from fit_gmm, got an object of type {type(result).__name__}"
+    missing = [name for name in FITTED_ATTRIBUTES if not hasattr(result, name)]
+    if missing:
+        raise ValueError(
+            f"result must be a GMMFit from fit_gmm, got an object of type {type(result).__name__} "
+            f"(it has no {', '.join(missing)})"
         )
     X = check_data(X)
     weights, means, covariances = check_parameters(result.weights, result.means, result.covariances, X.shape[1])
@@ -46,7 +50,9 @@ def bic(X, result):
     X : array-like of shape (n_samples, n_features)
         The data to score (usually the data the model was fitted on).
     result : GMMFit
-        From :func:`fit_gmm`; its ``covariance_type`` sets the parameter count p.
+        From :func:`fit_gmm` (or any object with ``weights``, ``means``,
+        ``covariances`` and ``covariance_type``); its ``covariance_type``
+        sets the parameter count p.
     """
     n_samples, log_likelihood, p = _fitted_log_likelihood(X, result)
     return float(-2.0 * log_likelihood + p * np.log(n_samples))

@@ -1,4 +1,4 @@
-"""The three EM implementations the benchmark times and the tests compare, and the data they run on.
+"""The four EM implementations the benchmark times and the tests compare, and the data they run on.
 
 Each ``run_*`` function takes data ``X`` of shape (n_samples, n_features) and
 a start ``(weights, means, covariances)`` and runs ``n_iter`` EM iterations
@@ -7,6 +7,8 @@ for a full-covariance mixture with ``tol=0``:
 - ``run_ours``: ``gmm_lessons.fit_gmm``, in log space;
 - ``run_sklearn``: scikit-learn's ``GaussianMixture`` started from exactly this
   start through its public ``weights_init``, ``means_init``, ``precisions_init``;
+- ``run_estimator``: the course's scikit-learn-style ``gl.GaussianMixture`` over ``fit_gmm``,
+  started as ``run_sklearn``;
 - ``run_original``: the original lesson's density-space ``e_step`` then
   ``m_step``, ``n_iter`` times, with no regularisation.
 """
@@ -72,6 +74,24 @@ def run_sklearn(X, start, n_iter):
         means_init=means,
         precisions_init=np.linalg.inv(covariances),
         random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # tol=0 never converges
+        return model.fit(X)
+
+
+def run_estimator(X, start, n_iter):
+    """A fitted ``gl.GaussianMixture`` after ``n_iter >= 1`` iterations, started like ``run_sklearn``."""
+    weights, means, covariances = start
+    model = gl.GaussianMixture(
+        n_components=len(weights),
+        covariance_type="full",
+        tol=0.0,
+        reg_covar=REG_COVAR,
+        max_iter=n_iter,
+        weights_init=weights,
+        means_init=means,
+        precisions_init=np.linalg.inv(covariances),
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # tol=0 never converges

@@ -4,11 +4,12 @@
 random full-covariance mixtures; here the same functions run on small
 problems of the same shapes, from the same kind of start: ours must equal
 the original lesson's code (without regularisation, which it lacks) and
-scikit-learn (with ``reg_covar=1e-6``), iteration by iteration.
+scikit-learn (with ``reg_covar=1e-6``), iteration by iteration, and so must
+the course's estimator ``gl.GaussianMixture``.
 """
 
 import pytest
-from em_implementations import make_problem, run_original, run_ours, run_sklearn
+from em_implementations import make_problem, run_estimator, run_original, run_ours, run_sklearn
 from numpy.testing import assert_allclose
 
 N_SAMPLES = 2_000
@@ -44,3 +45,11 @@ def test_ours_equals_sklearn_and_so_does_every_iterations_log_likelihood(problem
 
     assert_same_parameters(ours.history[-1], (model.weights_, model.means_, model.covariances_), "final")
     assert_allclose(ours.log_likelihood_history[:N_ITERATIONS] / len(X), model.lower_bounds_, rtol=1e-10)
+
+
+@pytest.mark.parametrize("n_iter", [1, N_ITERATIONS])
+def test_the_course_estimator_equals_sklearn(problem, n_iter):
+    X, start = problem
+    ours, theirs = run_estimator(X, start, n_iter), run_sklearn(X, start, n_iter)
+    for name in ("weights_", "means_", "covariances_", "lower_bound_"):
+        assert_allclose(getattr(ours, name), getattr(theirs, name), **TOLERANCE, err_msg=f"{name}, {n_iter} iterations")

@@ -362,7 +362,7 @@ def test_criteria_check_the_result_against_X(criterion):
     wrong_width_message = r"^X has n_features = 3 columns but the mixture's means and covariances have n_features = 2$"
     with pytest.raises(ValueError, match=wrong_width_message):
         criterion(np.zeros((5, 3)), FIT)
-    not_a_fit_message = r"^result must be a GMMFit from fit_gmm, got an object of type (NoneType|tuple)$"
+    not_a_fit_message = r"^result must be a GMMFit from fit_gmm, got an object of type (NoneType|tuple) \(it has no "
     for not_a_fit in (None, (WEIGHTS, MEANS, COVARIANCES)):
         with pytest.raises(ValueError, match=not_a_fit_message):
             criterion(X, not_a_fit)
