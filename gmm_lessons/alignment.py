@@ -18,6 +18,8 @@ from .parameters import MixtureParameters
 def match_components(means, reference_means):
     """The order of ``means`` that best matches ``reference_means``.
 
+    Taught in lesson 08 (label switching).
+
     Parameters
     ----------
     means : array-like of shape (n_components, n_features)
@@ -39,6 +41,8 @@ def match_components(means, reference_means):
 
 def permute_components(parameters, order):
     """Reorder a mixture's components.
+
+    Taught in lesson 08 (label switching).
 
     Parameters
     ----------
@@ -62,6 +66,8 @@ def permute_components(parameters, order):
 def align_to(parameters, reference):
     """Reorder ``parameters`` so its components line up with those of ``reference``.
 
+    Taught in lesson 08 (label switching).
+
     Parameters
     ----------
     parameters, reference : (weights, means, covariances)
@@ -76,6 +82,8 @@ def align_to(parameters, reference):
 
 def sort_components(parameters, feature=0):
     """Order components by their mean along one feature: a canonical order for reporting.
+
+    Taught in lesson 08 (label switching).
 
     Sorting is simpler than matching but only reliable when the means are
     well apart along that feature.

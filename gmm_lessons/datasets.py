@@ -17,6 +17,8 @@ SEED_DATASET_POINTS_PER_COMPONENT = 100
 def seed_dataset():
     """The original lesson's 300 points, bit for bit.
 
+    Taught in lesson 01 (data from a mixture).
+
     The original runs ``np.random.seed(42)`` and three
     ``np.random.multivariate_normal`` calls; a private legacy
     ``RandomState(42)`` makes the same draws without touching the global
@@ -44,6 +46,8 @@ OLD_FAITHFUL_FEATURES = ("eruption time (minutes)", "waiting time to the next er
 
 def old_faithful():
     """The Old Faithful geyser data: 272 eruptions (Bishop, PRML figure 9.8).
+
+    Taught in lesson 08 (Old Faithful).
 
     Shipped with the package (``gmm_lessons/data/old_faithful.csv``; source
     and licence in ``gmm_lessons/data/README.md``), so nothing is downloaded.

@@ -164,6 +164,8 @@ def m_step_by_component(X, responsibilities, reg_covar, covariance_type):
 def e_step(X, weights, means, covariances):
     """E-step: the responsibilities gamma(z_nk), Bishop (9.23).
 
+    Taught in lesson 03 (the E-step).
+
     gamma(z_nk) = pi_k N(x_n | mu_k, Sigma_k) / sum_j pi_j N(x_n | mu_j, Sigma_j),
     computed in log space with log-sum-exp, so a point far from every
     component still gets a valid row (the density-space version gives 0 / 0).
@@ -190,6 +192,8 @@ def e_step(X, weights, means, covariances):
 
 def m_step(X, responsibilities, reg_covar=1e-6, covariance_type="full"):
     """M-step: weighted maximum likelihood, Bishop (9.24)-(9.27).
+
+    Taught in lesson 04 (the M-step).
 
     Parameters
     ----------
@@ -223,6 +227,8 @@ def m_step(X, responsibilities, reg_covar=1e-6, covariance_type="full"):
 def log_mixture_density(X, weights, means, covariances):
     """ln p(x_n) = ln sum_k pi_k N(x_n | mu_k, Sigma_k) for each sample (Bishop 9.7).
 
+    Taught in lesson 02 (Gaussians and the likelihood).
+
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features) or (n_samples,)
@@ -239,6 +245,8 @@ def log_mixture_density(X, weights, means, covariances):
 
 def log_likelihood(X, weights, means, covariances):
     """Total log-likelihood ln p(X | pi, mu, Sigma) = sum_n ln p(x_n), Bishop (9.14) and (9.28).
+
+    Taught in lesson 02 (Gaussians and the likelihood).
 
     Parameters
     ----------

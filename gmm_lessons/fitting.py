@@ -31,6 +31,8 @@ SINGULAR_RTOL = 100 * np.finfo(np.float64).eps
 class GMMFit:
     """The result of :func:`fit_gmm`.
 
+    Taught in lesson 05 (the EM loop).
+
     Attributes
     ----------
     history : list of MixtureParameters, length n_iter + 1
@@ -91,6 +93,8 @@ class GMMFit:
 def kmeans_plus_plus_centres(X, n_components, rng):
     """k-means++ seeding (Arthur and Vassilvitskii, 2007): indices of K samples.
 
+    Taught in lesson 06 (initialisation).
+
     The first centre is uniform; each next one is drawn with probability
     proportional to the squared distance to the nearest centre chosen so far,
     so centres spread out over the data.
@@ -109,6 +113,8 @@ def kmeans_plus_plus_centres(X, n_components, rng):
 
 def initialize_parameters(X, n_components, rng=None, method="random", *, reg_covar=1e-6, covariance_type="full"):
     """A starting point for EM.
+
+    Taught in lesson 05 (the EM loop; the k-means++ start in lesson 06).
 
     Parameters
     ----------
@@ -254,6 +260,8 @@ def fit_gmm(
     keep_responsibilities=False,
 ):
     """Fit a Gaussian mixture by EM (Bishop, PRML section 9.2.2).
+
+    Taught in lesson 05 (the EM loop).
 
     Parameters
     ----------

@@ -106,6 +106,8 @@ def log_gaussian_density_by_component(X, means, precision_chol):
 def log_gaussian_density(X, means, covariances):
     """Log-density of each Gaussian component at each sample (Bishop 2.43).
 
+    Taught in lesson 02 (Gaussians and the likelihood).
+
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features) or (n_samples,)

@@ -8,6 +8,8 @@ import numpy as np
 class MixtureParameters(NamedTuple):
     """One set of mixture parameters; unpacks as ``weights, means, covariances``.
 
+    Taught in lesson 05 (the EM loop).
+
     Attributes
     ----------
     weights : ndarray of shape (n_components,)

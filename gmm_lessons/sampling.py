@@ -8,6 +8,8 @@ from ._validation import check_count, check_parameters, check_rng
 def sample_mixture(weights, means, covariances, n_samples, rng=None):
     """Draw samples from a Gaussian mixture, and the component of each.
 
+    Taught in lesson 01 (data from a mixture).
+
     Ancestral sampling: first the latent component z_n ~ Categorical(pi),
     then the point x_n ~ N(mu_{z_n}, Sigma_{z_n}), computed as
     mu + L eps with the Cholesky factor Sigma = L L^T and eps ~ N(0, I).

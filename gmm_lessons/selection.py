@@ -12,6 +12,8 @@ FITTED_ATTRIBUTES = ("weights", "means", "covariances", "covariance_type")
 def n_parameters(n_components, n_features, covariance_type="full"):
     """Number of free parameters of a Gaussian mixture.
 
+    Taught in lesson 07 (choosing K).
+
     K - 1 weights (they sum to 1), K d means, and per covariance type:
     "full" K d(d+1)/2, "diag" K d, "spherical" K, "tied" d(d+1)/2.
     Same counts as scikit-learn's ``GaussianMixture._n_parameters``.
@@ -45,6 +47,8 @@ def _fitted_log_likelihood(X, result):
 def bic(X, result):
     """Bayesian information criterion, -2 ln L + p ln N; lower is better.
 
+    Taught in lesson 07 (choosing K).
+
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
@@ -60,6 +64,8 @@ def bic(X, result):
 
 def aic(X, result):
     """Akaike information criterion, -2 ln L + 2 p; lower is better.
+
+    Taught in lesson 07 (choosing K).
 
     Parameters are as for :func:`bic`.
     """
