@@ -261,3 +261,14 @@ def test_an_output_folder_overlapping_the_lessons_is_refused(tmp_path, output, r
     with pytest.raises(ValueError, match=f"^the output folder {re.escape(str(tmp_path / output))} {relation} the"):
         lessons.check_output_folder(source, tmp_path / output)
     lessons.check_output_folder(source, tmp_path / "elsewhere")
+
+
+def test_the_manifest_and_the_checks_declare_the_same_exercises_in_the_same_lessons():
+    """Each exercise is declared twice on purpose (its lesson and points here, its cases in checks); they agree."""
+    in_manifest = {
+        exercise.function: (lesson.path.name[:2], exercise.check)
+        for lesson in LESSONS
+        for exercise in lesson.exercises
+    }
+    in_checks = {name: (exercise.lesson, exercise.check_name) for name, exercise in checks.EXERCISES.items()}
+    assert in_manifest == in_checks
