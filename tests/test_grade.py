@@ -1,10 +1,12 @@
 """make grade: a small class graded with the lessons' own checks, whatever the students did to their copies."""
 
+import concurrent.futures
 import csv
 import hashlib
 import html
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import grade
@@ -237,12 +239,14 @@ def test_odd_folder_names_get_safe_feedback_folders(graded_class):
                for name in folders)
 
 
-def _own_check_message(notebook, folder):
-    """What the student's own check cell shows when their copy runs top to bottom (to that cell)."""
+def own_check_message(path):
+    """What the student's own check cell in ``path`` shows when their copy runs top to bottom (to that cell)."""
+    notebook = nbformat.read(path, as_version=4)
     (check,) = _check_indices(notebook)
     notebook.cells = notebook.cells[: check + 1]
-    NotebookClient(notebook, kernel_name="python3", allow_errors=True, timeout=TIMEOUT,
-                   resources={"metadata": {"path": str(folder)}}).execute()
+    with tempfile.TemporaryDirectory() as folder:
+        NotebookClient(notebook, kernel_name="python3", allow_errors=True, timeout=TIMEOUT,
+                       resources={"metadata": {"path": folder}}).execute()
     cell = notebook.cells[check]
     errors = [output for output in cell.outputs if output.output_type == "error"]
     if errors:
@@ -250,11 +254,21 @@ def _own_check_message(notebook, folder):
     return "".join(output.text for output in cell.outputs if output.output_type == "stream").strip()
 
 
-@pytest.mark.parametrize("name", ["perfect", "empty", "wrong"])
-def test_the_grade_is_the_verdict_the_student_saw(graded_class, name, tmp_path):
-    notebook = nbformat.read(graded_class["submissions"] / name / FIRST.file, as_version=4)
+SAW = ["perfect", "empty", "wrong"]
+
+
+@pytest.fixture(scope="module")
+def own_verdicts(graded_class):
+    """{student: the message of their own check of FIRST}, their copies run two at a time."""
+    paths = [graded_class["submissions"] / name / FIRST.file for name in SAW]
+    with concurrent.futures.ProcessPoolExecutor(2) as pool:
+        return dict(zip(SAW, pool.map(own_check_message, paths)))
+
+
+@pytest.mark.parametrize("name", SAW)
+def test_the_grade_is_the_verdict_the_student_saw(graded_class, own_verdicts, name):
     column = f"{FIRST.file[:2]}_{FIRST.exercises[0].function}"
-    assert _verdicts(graded_class, name)[column].message == _own_check_message(notebook, tmp_path)
+    assert _verdicts(graded_class, name)[column].message == own_verdicts[name]
 
 
 # --------------------------------------------------------------------------

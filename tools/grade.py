@@ -367,12 +367,12 @@ def read_submission(path, root):
 
 def grade_lesson(folder, lesson, timeout, root):
     """The :class:`LessonGrade` of ``folder/<lesson file>``."""
-    notebook, problem = read_submission(folder / lesson.file, root)
-    if notebook is None:
-        return _not_graded(lesson, problem)
     try:
+        notebook, problem = read_submission(folder / lesson.file, root)
+        if notebook is None:
+            return _not_graded(lesson, problem)
         return grade_submission(notebook, lesson, timeout)
-    except Exception as error:  # noqa: BLE001 - a malformed notebook costs its lesson, never the batch
+    except Exception as error:  # noqa: BLE001 - an unreadable or malformed hand-in costs its lesson, never the batch
         return _not_graded(lesson, f"{lesson.file} could not be graded ({type(error).__name__}: {error})")
 
 
