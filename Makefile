@@ -4,6 +4,8 @@
 #   make check      the package's tests and ruff, in under a minute (make test is the full gate CI runs)
 #   make notebooks  re-execute every lesson in a fresh kernel and store its outputs
 #   make student    homework copies of every lesson, solutions removed, in build/student
+#   make grade SUBMISSIONS=DIR [TIMEOUT=60] [JOBS=N]
+#                   grade DIR/<student>/NN_name.ipynb with the lessons' checks: build/grades/grades.csv, feedback
 #   make slides     a reveal.js slide deck of every lesson, for offline use, in build/slides
 #   make links      regenerate every lesson's previous/contents/next links and the lesson tables
 #   make benchmark  time the EM iteration (vs scikit-learn, the original lesson), each lesson and slider
@@ -14,7 +16,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SLIDES_ASSETS := tools/slides/node_modules/.installed
 
-.PHONY: setup lab test check notebooks student slides links benchmark
+.PHONY: setup lab test check notebooks student grade slides links benchmark
 
 setup: $(INSTALLED)
 
@@ -67,6 +69,14 @@ notebooks: $(INSTALLED)
 # Student copies of every lesson (solutions removed, outputs cleared) in build/student.
 student: $(INSTALLED)
 	$(BIN)/python tools/homework.py notebooks build/student
+
+# Grade the students' filled-in copies, DIR/<student>/NN_name.ipynb, each in a fresh kernel with
+# TIMEOUT seconds per cell, JOBS students at once (default one per core); the submissions are only read.
+# Writes build/grades/grades.csv (for a learning-management system), problems.csv and feedback/<student>/.
+TIMEOUT ?= 60
+grade: $(INSTALLED)
+	@if [ -z "$(SUBMISSIONS)" ]; then echo "make grade: say where the submissions are: make grade SUBMISSIONS=DIR" >&2; exit 1; fi
+	$(BIN)/python tools/grade.py "$(SUBMISSIONS)" --out build/grades --timeout $(TIMEOUT) $(if $(JOBS),--jobs $(JOBS))
 
 # Slide decks of every lesson in build/slides: open NN_name.slides.html in a browser (offline,
 # also from file://). reveal.js, MathJax 2, require.js and jQuery are the npm packages pinned in

@@ -162,6 +162,18 @@ def read_notebook(path):
     raise ValueError(f"{path} is not a readable notebook: {reason}")
 
 
+def folder_relation(folder, output_dir):
+    """How ``output_dir`` overlaps ``folder`` (links resolved): "is", "contains", "is inside", or "" if it does not."""
+    folder, output = Path(folder).resolve(), Path(output_dir).resolve()
+    if output == folder:
+        return "is"
+    if folder.is_relative_to(output):
+        return "contains"
+    if output.is_relative_to(folder):
+        return "is inside"
+    return ""
+
+
 def check_output_folder(source_dir, output_dir):
     """Refuse an output folder that is, contains or lies inside the lessons' folder: builders never write there.
 
@@ -170,14 +182,8 @@ def check_output_folder(source_dir, output_dir):
     ValueError
         Naming both folders.
     """
-    source, output = Path(source_dir).resolve(), Path(output_dir).resolve()
-    if output == source:
-        relation = "is"
-    elif source.is_relative_to(output):
-        relation = "contains"
-    elif output.is_relative_to(source):
-        relation = "is inside"
-    else:
+    relation = folder_relation(source_dir, output_dir)
+    if not relation:
         return
     raise ValueError(
         f"the output folder {output_dir} {relation} the lessons' folder {source_dir}: "
