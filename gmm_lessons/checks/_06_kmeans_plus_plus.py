@@ -182,4 +182,5 @@ one with probability below one in a million.""",
         _nearest_seed,
     ),
     rng_calls="rng.integers(n_samples), rng.choice(n_samples, p=...)",
+    references=("fitting.kmeans_plus_plus_centres",),
 )
