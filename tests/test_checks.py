@@ -300,8 +300,9 @@ def test_every_exercise_with_a_package_function_names_it():
 
 
 def rejection(name, reference):
+    task = "write it yourself" if reference.rpartition(".")[2] == name else f"write {name} without it"
     return (
-        f"{name}: this is the package's own gl.{reference} (or calls it) - the exercise is to write it yourself; "
+        f"{name}: this is the package's own gl.{reference} (or calls it) - the exercise is to {task}; "
         "the check would only be checking the package"
     )
 
@@ -1064,7 +1065,7 @@ GMM_EM_MISTAKES = [
                 reg_covar=0,
             ).history[-1]
         ),
-        r"^gmm_em: this is the package's own gl\.fit_gmm \(or calls it\) - the exercise is to write it yourself",
+        r"^gmm_em: this is the package's own gl\.fit_gmm \(or calls it\) - the exercise is to write gmm_em without it",
     ),
     ("stale_responsibilities", gmm_em_stale_responsibilities, r"after 4 iterations your parameters differ from EM"),
     (

@@ -50,9 +50,9 @@ def _outputs(submission, num_iterations, seed):
     result = as_tuple(submission(arguments), ("weights", "means", "covariances"))
     n_features = X.shape[1]
     shapes = (
-        ("weights", "(num_components,)", (N_COMPONENTS,)),
-        ("means", "(num_components, n_features)", (N_COMPONENTS, n_features)),
-        ("covariances", "(num_components, n_features, n_features)", (N_COMPONENTS, n_features, n_features)),
+        ("weights", f"({COMPONENTS},)", (N_COMPONENTS,)),
+        ("means", f"({COMPONENTS}, n_features)", (N_COMPONENTS, n_features)),
+        ("covariances", f"({COMPONENTS}, n_features, n_features)", (N_COMPONENTS, n_features, n_features)),
     )
     return X, [as_array(value, name, axes, shape) for value, (name, axes, shape) in zip(result, shapes)]
 

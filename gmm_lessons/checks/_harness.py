@@ -86,6 +86,11 @@ class Exercise:
         return f"check_{self.name}"
 
     @property
+    def reference_functions(self):
+        """The package's functions that the references name."""
+        return [resolve(name) for name in self.references]
+
+    @property
     def arguments(self):
         """The names of the function's arguments, as the signature gives them (and messages name them)."""
         return argument_names(self.signature)
@@ -114,12 +119,14 @@ class Submission:
     def __init__(self, fn, exercise):
         self.fn = fn
         self.exercise = exercise
-        self._spy = ReferenceSpy([resolve(name) for name in exercise.references])
+        self._spy = ReferenceSpy(exercise.reference_functions)
 
     def __call__(self, arguments, *args, **kwargs):
         names = self.exercise.arguments[: len(arguments)]
-        given = {name: value.copy() if isinstance(value, np.ndarray) else value
-                 for name, value in zip(names, arguments.values(), strict=True)}
+        given = {
+            name: value.copy() if isinstance(value, np.ndarray) else value
+            for name, value in zip(names, arguments.values(), strict=True)
+        }
         global_state = np.random.get_state()
         try:
             with self._spy:
@@ -171,8 +178,9 @@ class Submission:
 def reference_message(exercise, reference):
     """Why the package's own reference (one of the exercise's), or a function that calls it, is not a hand-in."""
     name = next(name for name in exercise.references if resolve(name) is reference)
+    task = "write it yourself" if reference.__name__ == exercise.name else f"write {exercise.name} without it"
     return (
-        f"this is the package's own gl.{name} (or calls it) - the exercise is to write it yourself; "
+        f"this is the package's own gl.{name} (or calls it) - the exercise is to {task}; "
         "the check would only be checking the package"
     )
 
@@ -272,7 +280,7 @@ def run(exercise, fn):
                 f"{exercise.check_name} needs your function itself, got {describe(fn)} - "
                 f"pass it without calling it: {exercise.check_name}({exercise.name})"
             )
-        reference = captured_reference(fn, [resolve(name) for name in exercise.references])
+        reference = captured_reference(fn, exercise.reference_functions)
         if reference is not None:
             raise CheckFailed(reference_message(exercise, reference))
         submission = Submission(fn, exercise)
