@@ -7,9 +7,16 @@ in one line naming the exercise. Then each exercise's table of buggy
 functions, one realistic mistake each, with the diagnosis its check must give.
 """
 
+import _thread
+import ast
+import functools
+import importlib
 import inspect
 import re
+import time
 
+import lessons
+import nbformat
 import numpy as np
 import original_lesson
 import pytest
@@ -20,40 +27,90 @@ from scipy.stats import multivariate_normal
 import gmm_lessons
 from gmm_lessons import checks
 from gmm_lessons.checks import EXERCISES, CheckFailed
+from gmm_lessons.checks._references import resolve
+from gmm_lessons.checks._time_limit import ENVIRONMENT_VARIABLE, default_time_limit
 
 # ---------------------------------------------------------------------------
-# A correct function for each exercise: a thin adapter around the package's reference (the one place to change
-# if the checks come to reject the reference itself)
+# A correct function for each exercise, written here in NumPy and SciPy, independent of the package's reference
+# (which the checks reject)
 # ---------------------------------------------------------------------------
 
 
-def _gmm_em(data, num_components, num_iterations, rng):
-    start = gmm_lessons.initialize_parameters(data, num_components, rng)
-    fit = gmm_lessons.fit_gmm(data, num_components, max_iter=num_iterations, tol=0, init=start, reg_covar=0)
-    return fit.weights, fit.means, fit.covariances
+def correct_log_weighted(data, weights, means, covariances):
+    """ln pi_k + ln N(x_n | mu_k, Sigma_k) by scipy's multivariate_normal: shape (n_samples, n_components)."""
+    return np.column_stack(
+        [np.log(w) + multivariate_normal.logpdf(data, m, c) for w, m, c in zip(weights, means, covariances)]
+    )
 
 
-def _sample_images(weights, means, covariances, n_samples, rng, pixel_mean, basis):
+def correct_sample_mixture(weights, means, covariances, n_samples, rng=None):
+    labels = rng.choice(len(weights), size=n_samples, p=weights)
+    noise = rng.standard_normal((n_samples, means.shape[1]))
+    X = means[labels] + np.einsum("nij,nj->ni", np.linalg.cholesky(covariances)[labels], noise)
+    return X, labels
+
+
+def correct_log_likelihood(data, weights, means, covariances):
+    return float(logsumexp(correct_log_weighted(data, weights, means, covariances), axis=1).sum())
+
+
+def correct_e_step(data, weights, means, covariances):
+    log_weighted = correct_log_weighted(data, weights, means, covariances)
+    return np.exp(log_weighted - logsumexp(log_weighted, axis=1, keepdims=True))
+
+
+def correct_m_step(data, responsibilities):
+    N_k = responsibilities.sum(axis=0)
+    means = responsibilities.T @ data / N_k[:, np.newaxis]
+    covariances = np.array(
+        [(r[:, np.newaxis] * (data - m)).T @ (data - m) / n for r, m, n in zip(responsibilities.T, means, N_k)]
+    )
+    return N_k / len(data), means, covariances
+
+
+def correct_gmm_em(data, num_components, num_iterations, rng):
+    weights, means, covariances = gmm_lessons.initialize_parameters(data, num_components, rng)
+    for _ in range(num_iterations):
+        weights, means, covariances = correct_m_step(data, correct_e_step(data, weights, means, covariances))
+    return weights, means, covariances
+
+
+def correct_kmeans_plus_plus(data, num_components, rng):
+    chosen = [rng.integers(len(data))]
+    squared_distance = ((data - data[chosen[0]]) ** 2).sum(axis=1)
+    for _ in range(1, num_components):
+        chosen.append(rng.choice(len(data), p=squared_distance / squared_distance.sum()))
+        squared_distance = np.minimum(squared_distance, ((data - data[chosen[-1]]) ** 2).sum(axis=1))
+    return np.array(chosen)
+
+
+def correct_n_parameters(num_components, num_features, covariance_type):
+    K, d = num_components, num_features
+    covariance_parameters = {"full": K * d * (d + 1) // 2, "diag": K * d, "spherical": K, "tied": d * (d + 1) // 2}
+    return (K - 1) + K * d + covariance_parameters[covariance_type]
+
+
+def correct_align_components(means, reference_means):
+    cost = ((reference_means[:, np.newaxis, :] - means[np.newaxis, :, :]) ** 2).sum(axis=2)
+    return linear_sum_assignment(cost)[1]
+
+
+def correct_sample_images(weights, means, covariances, n_samples, rng, pixel_mean, basis):
+    # gl.sample_mixture is what the exercise asks for; the package has no reference image sampler.
     scores, _ = gmm_lessons.sample_mixture(weights, means, covariances, n_samples, rng=rng)
     return np.clip(pixel_mean + scores @ basis, 0, 16)
 
 
 CORRECT = {
-    "sample_mixture": lambda weights, means, covariances, n_samples, rng=None: gmm_lessons.sample_mixture(
-        weights, means, covariances, n_samples, rng=rng
-    ),
-    "log_likelihood": lambda X, weights, means, covariances: gmm_lessons.log_likelihood(X, weights, means, covariances),
-    "e_step": lambda X, weights, means, covariances: gmm_lessons.e_step(X, weights, means, covariances),
-    "m_step": lambda X, responsibilities: gmm_lessons.m_step(X, responsibilities, reg_covar=0),
-    "gmm_em": _gmm_em,
-    "kmeans_plus_plus": lambda data, num_components, rng: gmm_lessons.fitting.kmeans_plus_plus_centres(
-        data, num_components, rng
-    ),
-    "n_parameters": lambda num_components, num_features, covariance_type: gmm_lessons.n_parameters(
-        num_components, num_features, covariance_type
-    ),
-    "align_components": lambda means, reference_means: gmm_lessons.alignment.match_components(means, reference_means),
-    "sample_images": _sample_images,
+    "sample_mixture": correct_sample_mixture,
+    "log_likelihood": correct_log_likelihood,
+    "e_step": correct_e_step,
+    "m_step": correct_m_step,
+    "gmm_em": correct_gmm_em,
+    "kmeans_plus_plus": correct_kmeans_plus_plus,
+    "n_parameters": correct_n_parameters,
+    "align_components": correct_align_components,
+    "sample_images": correct_sample_images,
 }
 
 
@@ -212,6 +269,210 @@ def test_a_fixed_seed_inside_the_function_is_caught(name):
                      str(failure))
 
 
+@pytest.mark.parametrize("name", EXERCISES)
+def test_the_argument_names_are_the_lessons_own(name):
+    """The signature, whose names the messages use, names the arguments as the lesson's function does."""
+    (lesson,) = [lesson for lesson in lessons.read_lessons() if name in [e.function for e in lesson.exercises]]
+    notebook = nbformat.read(lesson.path, as_version=4)
+    definitions = [
+        node
+        for cell in notebook.cells
+        if cell.cell_type == "code" and "def " in cell.source
+        for node in ast.walk(ast.parse(cell.source))
+        if isinstance(node, ast.FunctionDef) and node.name in (name, f"{name}_solution")
+    ]
+    assert definitions, f"{lesson.file} defines no {name}"
+    for definition in definitions:
+        assert tuple(argument.arg for argument in definition.args.args) == EXERCISES[name].arguments
+
+
+# ---------------------------------------------------------------------------
+# The package's own reference is not a hand-in
+# ---------------------------------------------------------------------------
+
+REFERENCE_EXERCISES = [name for name, exercise in EXERCISES.items() if exercise.references]
+
+
+def test_every_exercise_with_a_package_function_names_it():
+    assert [name for name in EXERCISES if name not in REFERENCE_EXERCISES] == ["sample_images"]
+    for name in REFERENCE_EXERCISES:
+        assert all(callable(resolve(reference)) for reference in EXERCISES[name].references)
+
+
+def rejection(name, reference):
+    task = "write it yourself" if reference.rpartition(".")[2] == name else f"write {name} without it"
+    return (
+        f"{name}: this is the package's own gl.{reference} (or calls it) - the exercise is to {task}; "
+        "the check would only be checking the package"
+    )
+
+
+def calling_through(module_name, attribute):
+    """A learner's wrapper that looks the reference up at call time: gl.e_step(...), gmm_lessons.em.e_step(...)."""
+
+    def wrapper(*args, **kwargs):
+        return getattr(importlib.import_module(module_name), attribute)(*args, **kwargs)
+
+    return wrapper
+
+
+def holding(reference, how):
+    """A learner's wrapper that captured the reference when it was defined."""
+    if how == "default":
+        return lambda *args, _reference=reference, **kwargs: _reference(*args, **kwargs)
+    if how == "closure":
+
+        def closure(captured):
+            return lambda *args, **kwargs: captured(*args, **kwargs)
+
+        return closure(reference)
+    # A module-level alias, as `ref = gl.e_step` in a notebook cell: a global of the function's namespace.
+    namespace = {"ref": reference}
+    exec("def wrapper(*args, **kwargs):\n    return ref(*args, **kwargs)", namespace)  # noqa: S102
+    return namespace["wrapper"]
+
+
+def reference_forms(name):
+    """(label, hand-in, reference name) for every way of handing in each reference of the exercise."""
+    forms = []
+    for reference in EXERCISES[name].references:
+        function = resolve(reference)
+        module_name, _, attribute = f"gmm_lessons.{reference}".rpartition(".")
+        forms += [
+            ("itself", function, reference),
+            ("partial", functools.partial(function), reference),
+            ("through_gl", calling_through(module_name, attribute), reference),
+            ("through_its_module", calling_through(function.__module__, function.__name__), reference),
+        ]
+        forms += [(how, holding(function, how), reference) for how in ("default", "closure", "global")]
+    return forms
+
+
+@pytest.mark.parametrize(
+    "name, hand_in, reference",
+    [
+        pytest.param(name, hand_in, reference, id=f"{name}-{reference}-{label}")
+        for name in REFERENCE_EXERCISES
+        for label, hand_in, reference in reference_forms(name)
+    ],
+)
+def test_the_packages_own_reference_is_rejected(name, hand_in, reference, global_rng_untouched):
+    with global_rng_untouched():
+        assert str(fails(name, hand_in)) == rejection(name, reference)
+
+
+def test_a_package_function_that_calls_the_reference_is_rejected_too():
+    aligned = lambda means, reference_means: gmm_lessons.alignment.align_to(  # noqa: E731
+        gmm_lessons.MixtureParameters(np.full(len(means), 1 / len(means)), means, np.array([np.eye(2)] * len(means))),
+        gmm_lessons.MixtureParameters(np.full(len(means), 1 / len(means)), reference_means,
+                                      np.array([np.eye(2)] * len(means))),
+    )
+    assert str(fails("align_components", aligned)) == rejection("align_components", "alignment.match_components")
+
+
+def test_the_references_are_put_back_after_a_check():
+    originals = {name: resolve(name) for exercise in EXERCISES.values() for name in exercise.references}
+    with pytest.raises(CheckFailed):
+        check("e_step")(calling_through("gmm_lessons", "e_step"))
+    assert gmm_lessons.e_step is gmm_lessons.em.e_step is originals["e_step"]
+    assert all(resolve(name) is function for name, function in originals.items())
+
+
+def gmm_em_with_the_packages_steps(data, num_components, num_iterations, rng):
+    """Lesson 05's loop composes the package's E- and M-steps on purpose: only fit_gmm is its reference."""
+    weights, means, covariances = gmm_lessons.initialize_parameters(data, num_components, rng)
+    for _ in range(num_iterations):
+        responsibilities = gmm_lessons.e_step(data, weights, means, covariances)
+        weights, means, covariances = gmm_lessons.m_step(data, responsibilities, reg_covar=0)
+    return weights, means, covariances
+
+
+# ---------------------------------------------------------------------------
+# A function that never returns is stopped
+# ---------------------------------------------------------------------------
+
+
+def never_returns(*args, **kwargs):
+    while True:
+        pass
+
+
+def test_a_function_that_never_returns_is_stopped_after_the_time_limit(monkeypatch):
+    monkeypatch.setattr(checks, "TIME_LIMIT", 0.5)
+    started = time.monotonic()
+    failure = fails("e_step", never_returns)
+    assert 0.5 <= time.monotonic() - started < 5
+    assert str(failure) == (
+        "e_step: your function did not return within 0.5 s, so the check stopped it - look for a loop that never "
+        "ends (a while loop whose condition never turns false, a counter never increased); if it is only slow, "
+        "raise the limit: checks.TIME_LIMIT = 1"
+    )
+    # The timer is gone: nothing interrupts the code that runs after the check.
+    time.sleep(1.0)
+
+
+def test_a_function_within_the_time_limit_passes(monkeypatch, capsys):
+    monkeypatch.setattr(checks, "TIME_LIMIT", 0.5)
+
+    def slow_but_correct(*args):
+        time.sleep(0.002)
+        return CORRECT["n_parameters"](*args)
+
+    check("n_parameters")(slow_but_correct)
+    assert capsys.readouterr().out.startswith("check_n_parameters: all ")
+    time.sleep(0.6)
+
+
+def test_a_real_interrupt_inside_the_call_is_still_an_interrupt(monkeypatch):
+    """Ctrl-C (or a kernel interrupt) while the learner's function runs stops the check, as it would any code."""
+    monkeypatch.setattr(checks, "TIME_LIMIT", 5)
+
+    def interrupted(*args, **kwargs):
+        _thread.interrupt_main()
+        never_returns()
+
+    with pytest.raises(KeyboardInterrupt):
+        check("e_step")(interrupted)
+
+
+def test_the_time_limit_comes_from_the_environment(monkeypatch):
+    monkeypatch.delenv(ENVIRONMENT_VARIABLE, raising=False)
+    assert default_time_limit() == 30
+    monkeypatch.setenv(ENVIRONMENT_VARIABLE, "2.5")
+    assert default_time_limit() == 2.5
+    for bad in ("soon", "0", "-1", "nan"):
+        monkeypatch.setenv(ENVIRONMENT_VARIABLE, bad)
+        with pytest.raises(ValueError, match=f"{ENVIRONMENT_VARIABLE} must be a positive number of seconds, got "):
+            default_time_limit()
+
+
+def test_a_bad_time_limit_is_named(monkeypatch):
+    monkeypatch.setattr(checks, "TIME_LIMIT", "30")
+    with pytest.raises(ValueError, match=r"checks\.TIME_LIMIT must be a positive number of seconds, got '30'"):
+        check("e_step")(CORRECT["e_step"])
+
+
+def test_in_a_jupyter_kernel_a_function_that_never_returns_fails_and_the_kernel_goes_on(tmp_path):
+    nbclient = pytest.importorskip("nbclient")
+    cells = [
+        "from gmm_lessons import checks\nchecks.TIME_LIMIT = 1",
+        "def e_step(data, weights, means, covariances):\n    while True:\n        pass",
+        "checks.check_e_step(e_step)",
+        "import time\ntime.sleep(2)\nprint('still running', 6 * 7)",
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in cells])
+    notebook.cells[2].metadata["tags"] = ["raises-exception"]
+    started = time.monotonic()
+    resources = {"metadata": {"path": tmp_path}}
+    client = nbclient.NotebookClient(notebook, timeout=60, kernel_name="python3", resources=resources)
+    client.execute()
+    assert time.monotonic() - started < 50
+    (error,) = notebook.cells[2].outputs
+    assert error.output_type == "error" and error.ename == "CheckFailed"
+    assert error.evalue.startswith("e_step: your function did not return within 1 s, so the check stopped it")
+    assert [output.get("text") for output in notebook.cells[3].outputs] == ["still running 42\n"]
+
+
 # ---------------------------------------------------------------------------
 # Other correct functions pass too
 # ---------------------------------------------------------------------------
@@ -256,6 +517,7 @@ def sample_images_one_by_one(weights, means, covariances, n_samples, rng, pixel_
         ("sample_mixture", sample_mixture_with_multivariate_normal),
         ("sample_mixture", sample_mixture_with_counts),
         ("gmm_em", gmm_em_regularised),
+        ("gmm_em", gmm_em_with_the_packages_steps),
         ("sample_images", sample_images_one_by_one),
     ],
     ids=lambda value: getattr(value, "__name__", value),
@@ -450,6 +712,17 @@ LOG_LIKELIHOOD_MISTAKES = [
         r"expected a number, got a tuple of 2 items",
     ),
     ("forgets_return", lambda *inputs: None, r"returned None - did you forget `return`"),
+    (
+        "returns_a_string",
+        lambda *inputs: f"{CORRECT['log_likelihood'](*inputs):.1f}",
+        r"your function returned the string '-\d+\.\d' - return ln p\(X\) as a float, not text",
+    ),
+    ("returns_a_bool", lambda *inputs: True, r"returned True, a bool - return ln p\(X\), a float"),
+    (
+        "single_precision",
+        lambda *inputs: np.float32(CORRECT["log_likelihood"](*inputs)),
+        r"your function computed ln p\(X\) in float32 \(single precision",
+    ),
 ]
 
 
@@ -493,6 +766,20 @@ def e_step_means_by_column(X, weights, means, covariances):
         [weights[k] * multivariate_normal.pdf(X, means[:, k], covariances[k]) for k in range(len(weights))]
     )
     return normalised(weighted)
+
+
+def e_step_in_single_precision(X, weights, means, covariances):
+    """Log space, log-sum-exp and all, but every array float32."""
+    X, weights, means, covariances = (np.asarray(a, dtype=np.float32) for a in (X, weights, means, covariances))
+    log_weighted = np.empty((len(X), len(weights)), dtype=np.float32)
+    log_2_pi = np.log(np.float32(2 * np.pi))
+    for k in range(len(weights)):
+        diff = X - means[k]
+        mahalanobis = np.sum(diff @ np.linalg.inv(covariances[k]) * diff, axis=1)
+        log_det = np.log(np.linalg.det(covariances[k]))
+        log_weighted[:, k] = np.log(weights[k]) - 0.5 * (mahalanobis + log_det + X.shape[1] * log_2_pi)
+    exps = np.exp(log_weighted - log_weighted.max(axis=1, keepdims=True))
+    return exps / exps.sum(axis=1, keepdims=True)
 
 
 def unit_weights(log_weighted_with):
@@ -555,11 +842,11 @@ E_STEP_MISTAKES = [
         lambda *inputs: normalised(densities(*inputs) + 1e-300),
         r"40 standard deviations .* expected \[0\.7, 0\.3\], got \[0\.5, 0\.5\] .*log-sum-exp",
     ),
-    ("centres_x_in_place", e_step_centres_x_in_place, r"your function changed X in place"),
+    ("centres_x_in_place", e_step_centres_x_in_place, r"your function changed data in place"),
     (
         "means_by_column",
         e_step_means_by_column,
-        r"raised ValueError: .* it was called with X of shape \(3, 2\), weights of shape \(3,\)",
+        r"raised ValueError: .* it was called with data of shape \(3, 2\), weights of shape \(3,\)",
     ),
     (
         "returns_a_tuple",
@@ -567,6 +854,27 @@ E_STEP_MISTAKES = [
         r"got a tuple of 2 items - return only responsibilities",
     ),
     ("forgets_return", lambda *inputs: None, r"returned None - did you forget `return responsibilities`"),
+    (
+        "in_single_precision",
+        e_step_in_single_precision,
+        r"your function computed responsibilities in float32 \(single precision, about 7 significant digits\)",
+    ),
+    (
+        "in_single_precision_returned_as_float64",
+        lambda *inputs: e_step_in_single_precision(*inputs).astype(float),
+        (r"for a point 40 standard deviations from every component expected \[0\.7\d*, 0\.3\d*\], "
+         r"got \[0\.\d+, 0\.\d+\] \(they differ in the 5th to 8th digit, the rounding of float32"),
+    ),
+    (
+        "hard_assignments",
+        lambda *inputs: np.eye(len(inputs[1]))[CORRECT["e_step"](*inputs).argmax(axis=1)],
+        r"your responsibilities are hard assignments \(1 for the most probable component",
+    ),
+    (
+        "returns_strings",
+        lambda *inputs: CORRECT["e_step"](*inputs).astype(str),
+        r"returned an array of shape \(6, 2\) of strings - return responsibilities as an array of numbers, not text",
+    ),
 ]
 
 
@@ -593,7 +901,18 @@ def weighted_scatter(X, R, centres, divisors):
     return np.array([(R[:, k] * (X - centres[k]).T) @ (X - centres[k]) / divisors[k] for k in range(R.shape[1])])
 
 
+def hard_assignments(R):
+    """One-hot rows: 1 for each sample's most responsible component."""
+    return np.eye(R.shape[1])[R.argmax(axis=1)]
+
+
 M_STEP_MISTAKES = [
+    (
+        "hard_assignments",
+        lambda X, R: CORRECT["m_step"](X, hard_assignments(R)),
+        (r"your weights count the samples whose largest responsibility is gamma\(z_nk\) \(a hard assignment by "
+         r"argmax, as k-means does\)"),
+    ),
     (
         "weights_are_N_k",
         m_step_with(weights=lambda X, R: R.sum(axis=0)),
@@ -624,7 +943,7 @@ M_STEP_MISTAKES = [
     (
         "means_unweighted",
         m_step_with(means=lambda X, R: np.tile(X.mean(axis=0), (R.shape[1], 1))),
-        r"every mean is the plain average of X",
+        r"every mean is the plain average of data",
     ),
     (
         "means_transposed",
@@ -644,7 +963,7 @@ M_STEP_MISTAKES = [
     (
         "covariances_centred_on_global_mean",
         m_step_with(covariances=lambda X, R, mu: weighted_scatter(X, R, [X.mean(axis=0)] * R.shape[1], R.sum(axis=0))),
-        r"covariances are centred on the mean of all of X rather than the new mu_k",
+        r"covariances are centred on the mean of all of data rather than the new mu_k - use diff = data - means\[k\]",
     ),
     (
         "covariances_not_centred",
@@ -666,7 +985,11 @@ M_STEP_MISTAKES = [
         m_step_with(covariances=lambda X, R, mu: np.dstack(weighted_scatter(X, R, mu, R.sum(axis=0)))),
         r"expected covariances of shape .* = \(3, 2, 2\), got \(2, 2, 3\) - the axes are in the wrong order",
     ),
-    ("covariances_regularised", gmm_lessons.m_step, r"covariances have 1e-06 added to the diagonal"),
+    (
+        "covariances_regularised",
+        m_step_with(covariances=lambda X, R, mu: weighted_scatter(X, R, mu, R.sum(axis=0)) + 1e-6 * np.eye(X.shape[1])),
+        r"covariances have 1e-06 added to the diagonal",
+    ),
     (
         "returns_means_first",
         lambda X, R: tuple(CORRECT["m_step"](X, R)[i] for i in (1, 0, 2)),
@@ -698,6 +1021,25 @@ def gmm_em_stale_responsibilities(data, num_components, num_iterations, rng):
     return weights, means, covariances
 
 
+def gmm_em_from(start):
+    """An EM loop of the right steps from start(data, num_components, rng)."""
+
+    def gmm_em(data, num_components, num_iterations, rng):
+        weights, means, covariances = start(data, num_components, rng)
+        for _ in range(num_iterations):
+            weights, means, covariances = CORRECT["m_step"](data, CORRECT["e_step"](data, weights, means, covariances))
+        return weights, means, covariances
+
+    return gmm_em
+
+
+def start_by_hand(data, num_components, rng):
+    """The "random" start of gl.initialize_parameters written out, without its 1e-6 on the covariances."""
+    means = data[rng.choice(len(data), num_components, replace=False)]
+    covariances = np.repeat(np.cov(data.T)[np.newaxis], num_components, axis=0)
+    return np.full(num_components, 1 / num_components), means, covariances
+
+
 GMM_EM_MISTAKES = [
     (
         "one_iteration_too_many",
@@ -706,9 +1048,24 @@ GMM_EM_MISTAKES = [
     ),
     (
         "kmeans_plus_plus_start",
-        lambda data, K, num_iterations, rng: tuple(gmm_lessons.fit_gmm(data, K, max_iter=num_iterations, tol=0, rng=rng,
-                                                                       reg_covar=0).history[-1]),
-        r"with num_iterations=0 expected the start itself, gl\.initialize_parameters",
+        gmm_em_from(lambda data, K, rng: gmm_lessons.initialize_parameters(data, K, rng, method="kmeans++")),
+        r"with num_iterations=0 expected the start itself, gl\.initialize_parameters\(data, num_components, rng\)",
+    ),
+    (
+        "start_without_reg_covar",
+        gmm_em_from(start_by_hand),
+        (r"with num_iterations=1 your result is EM from a start whose covariances lack the 1e-06 that "
+         r"gl\.initialize_parameters\(data, num_components, rng\) adds to their diagonal \(reg_covar\)"),
+    ),
+    (
+        "calls_fit_gmm",
+        lambda data, K, num_iterations, rng: tuple(
+            gmm_lessons.fit_gmm(
+                data, K, max_iter=num_iterations, tol=0, init=gmm_lessons.initialize_parameters(data, K, rng),
+                reg_covar=0,
+            ).history[-1]
+        ),
+        r"^gmm_em: this is the package's own gl\.fit_gmm \(or calls it\) - the exercise is to write gmm_em without it",
     ),
     ("stale_responsibilities", gmm_em_stale_responsibilities, r"after 4 iterations your parameters differ from EM"),
     (
@@ -910,7 +1267,20 @@ def align_greedy(means, reference_means):
     return order
 
 
+def align_by_sorting(means, reference_means):
+    """Both sets of means sorted by their first feature, the k-th smallest matched to the k-th."""
+    order = np.empty(len(means), dtype=int)
+    order[np.argsort(reference_means[:, 0])] = np.argsort(means[:, 0])
+    return order
+
+
 ALIGNMENT_MISTAKES = [
+    (
+        "sorted_by_first_feature",
+        align_by_sorting,
+        (r"your order \[1, 0\] has total squared distance [\d.]+, but \[0, 1\] has [\d.]+ - sorting both sets of "
+         r"means by feature 0 does not match them in general \(lesson 08\)"),
+    ),
     (
         "inverse",
         lambda means, reference: linear_sum_assignment(squared_distances(means, reference))[1],
@@ -975,7 +1345,34 @@ def images_after_another_draw(weights, means, covariances, n_samples, rng, pixel
     return CORRECT["sample_images"](weights, means, covariances, n_samples, rng, pixel_mean, basis)
 
 
+def images_without_noise(weights, means, covariances, n_samples, rng, pixel_mean, basis):
+    """Each image the mean of the component drawn for it."""
+    _, labels = gmm_lessons.sample_mixture(weights, means, covariances, n_samples, rng=rng)
+    return np.clip(pixel_mean + means[labels] @ basis, 0, 16)
+
+
 IMAGE_MISTAKES = [
+    (
+        "clipped_to_0_1",
+        images_from_scores(lambda scores, pixel_mean, basis: np.clip(pixel_mean + scores @ basis, 0, 1)),
+        r"you clipped to 0\.\.1, the grey levels of these images run from 0 to 16",
+    ),
+    (
+        "clipped_to_0_255",
+        images_from_scores(lambda scores, pixel_mean, basis: np.clip(pixel_mean + scores @ basis, 0, 255)),
+        r"you clipped to 0\.\.255, the grey levels",
+    ),
+    (
+        "clipped_before_the_mean",
+        images_from_scores(lambda scores, pixel_mean, basis: pixel_mean + np.clip(scores @ basis, 0, 16)),
+        r"you clipped before adding the mean image",
+    ),
+    (
+        "clipped_above_only",
+        images_from_scores(lambda scores, pixel_mean, basis: np.minimum(pixel_mean + scores @ basis, 16)),
+        r"your pixels are right where they lie inside 0\.\.16 and wrong where they need clipping",
+    ),
+    ("means_without_noise", images_without_noise, r"every image is the mean of its component"),
     (
         "without_mean",
         images_from_scores(lambda scores, pixel_mean, basis: np.clip(scores @ basis, 0, 16)),
@@ -1033,6 +1430,7 @@ MISTAKES = {
 
 
 @pytest.mark.filterwarnings("ignore:invalid value encountered in sqrt:RuntimeWarning")
+@pytest.mark.filterwarnings("ignore:invalid value encountered in divide:RuntimeWarning")
 @pytest.mark.parametrize(
     "name, buggy, diagnosis",
     [
@@ -1044,3 +1442,6 @@ MISTAKES = {
 def test_each_mistake_gets_its_diagnosis_in_one_line(name, buggy, diagnosis):
     failure = fails(name, buggy)
     assert re.search(diagnosis, str(failure)), str(failure)
+    # "expected [0.7, 0.3], got [0.7, 0.3]" tells the learner nothing.
+    for expected, got in re.findall(r"expected (\S+(?:, \S+)*?), got (\S+(?:, \S+)*?)(?: \(| -|$)", str(failure)):
+        assert expected != got, str(failure)

@@ -31,6 +31,7 @@ def _samples(submission, n_samples, seed):
         "(n_samples,)",
         (n_samples,),
         hints={(n_samples, n_components): "labels are component indices z_n, not one-hot rows"},
+        precision=False,
     )
     assert_finite(X, "points X", "np.sqrt of a matrix with negative entries is NaN; use its Cholesky factor")
     if not np.all(np.isin(labels, np.arange(n_components))):
@@ -170,4 +171,5 @@ one in a million.""",
         _covariances,
     ),
     rng_calls="rng.choice(...), rng.multivariate_normal(...), rng.standard_normal(...)",
+    references=("sample_mixture",),
 )

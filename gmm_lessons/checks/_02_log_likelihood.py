@@ -7,7 +7,15 @@ from ..em import log_likelihood as reference_log_likelihood
 from ..em import log_mixture_density
 from ._data import FAR, MIXTURE_ARGUMENTS, THREE_COMPONENTS, TWO_COMPONENTS, far_point_inputs, log_weighted, points
 from ._harness import CheckFailed, Exercise
-from ._results import as_number, assert_finite, close, diagnose, fmt
+from ._results import (
+    as_number,
+    assert_finite,
+    close,
+    diagnose,
+    expected_got,
+    fmt,
+    single_precision_rounding,
+)
 
 
 def _value(submission, inputs):
@@ -76,8 +84,7 @@ def _matches(submission):
         diagnose(
             value,
             _wrong_values(inputs, expected),
-            f"expected {expected:.6g}, got {value:.6g} - "
-            "ln p(X) = sum_n ln sum_k pi_k N(x_n | mu_k, Sigma_k), Bishop (9.14)",
+            f"{expected_got(expected, value)} - ln p(X) = sum_n ln sum_k pi_k N(x_n | mu_k, Sigma_k), Bishop (9.14)",
         )
     )
 
@@ -94,11 +101,13 @@ def _far_from_components(submission):
             "its density underflows to 0 and ln 0 = -inf; compute ln pi_k + ln N(x_n | mu_k, Sigma_k) and "
             "combine them with log-sum-exp (scipy.special.logsumexp) instead of summing densities"
         )
+    far = f"with a point {FAR} standard deviations from every component {expected_got(expected, value)}"
+    if single_precision_rounding(value, expected):
+        raise CheckFailed(far)
     if not close(value, expected):
         raise CheckFailed(
-            f"with a point {FAR} standard deviations from every component expected "
-            f"{expected:.6g}, got {value:.6g} - a small constant added to the densities hides ln 0 but gives the "
-            "wrong value; use log-sum-exp (scipy.special.logsumexp) on ln pi_k + ln N(x_n | mu_k, Sigma_k)"
+            f"{far} - a small constant added to the densities hides ln 0 but gives the wrong value; use log-sum-exp "
+            "(scipy.special.logsumexp) on ln pi_k + ln N(x_n | mu_k, Sigma_k)"
         )
 
 
@@ -106,7 +115,8 @@ EXERCISE = Exercise(
     name="log_likelihood",
     lesson="02",
     title="log-likelihood",
-    signature="fn(X, weights, means, covariances) -> float",
+    signature="fn(data, weights, means, covariances) -> float",
     about=f"``fn`` takes {MIXTURE_ARGUMENTS}; it returns ln p(X) = sum_n ln p(x_n), a number (Bishop 9.14).",
     cases=(_is_a_number, _matches, _far_from_components),
+    references=("log_likelihood", "log_mixture_density"),
 )

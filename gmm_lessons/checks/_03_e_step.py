@@ -8,7 +8,7 @@ from ..em import log_mixture_density
 from ..gaussian import log_gaussian_density
 from ._data import FAR, MIXTURE_ARGUMENTS, THREE_COMPONENTS, TWO_COMPONENTS, far_point_inputs, log_weighted, points
 from ._harness import CheckFailed, Exercise
-from ._results import as_array, assert_finite, close, diagnose, fmt
+from ._results import as_array, assert_finite, close, diagnose, expected_got, fmt, single_precision_rounding
 
 
 def _responsibilities(submission, inputs):
@@ -25,12 +25,20 @@ def _bayes_rule_mismatch(gamma, inputs):
             "your Gaussian densities leave out the factor |Sigma_k|^(-1/2) - it does not cancel "
             "between components of different sizes; only (2 pi)^(-d/2) does"
         )
+    if close(gamma, np.eye(gamma.shape[1])[expected.argmax(axis=1)]):
+        return (
+            "your responsibilities are hard assignments (1 for the most probable component, 0 elsewhere, as "
+            "k-means assigns points) - the E-step keeps the posterior probabilities themselves: "
+            "gamma(z_nk) = pi_k N(x_n | mu_k, Sigma_k) / sum_j pi_j N(x_n | mu_j, Sigma_j), without argmax"
+        )
     n = int(np.argmax(np.abs(gamma - expected).max(axis=1)))
-    return (
+    mismatch = (
         f"your responsibilities differ from Bayes' rule (Bishop 9.23): for x = {fmt(inputs['X'][n])} "
-        f"expected {fmt(expected[n])}, got {fmt(gamma[n])} - "
-        "gamma(z_nk) = pi_k N(x_n | mu_k, Sigma_k) / sum_j pi_j N(x_n | mu_j, Sigma_j)"
+        f"{expected_got(expected[n], gamma[n])}"
     )
+    if single_precision_rounding(gamma, expected):
+        return mismatch
+    return f"{mismatch} - gamma(z_nk) = pi_k N(x_n | mu_k, Sigma_k) / sum_j pi_j N(x_n | mu_j, Sigma_j)"
 
 
 def _shape(submission):
@@ -117,10 +125,12 @@ def _far_from_components(submission):
             "to 0 and 0 / 0 is NaN; compute log densities and use log-sum-exp (scipy.special.logsumexp) "
             "instead of dividing densities"
         )
+    far = f"for a point {FAR} standard deviations from every component {expected_got(expected[-1], gamma[-1])}"
+    if single_precision_rounding(gamma, expected):
+        raise CheckFailed(far)
     if not close(gamma, expected):
         raise CheckFailed(
-            f"for a point {FAR} standard deviations from every component expected {fmt(expected[-1])}, "
-            f"got {fmt(gamma[-1])} - a small constant added to the densities hides the 0 / 0 but gives the "
+            f"{far} - a small constant added to the densities hides the 0 / 0 but gives the "
             "wrong answer; compute log densities and use log-sum-exp (scipy.special.logsumexp)"
         )
 
@@ -129,8 +139,9 @@ EXERCISE = Exercise(
     name="e_step",
     lesson="03",
     title="E-step",
-    signature="fn(X, weights, means, covariances) -> responsibilities",
+    signature="fn(data, weights, means, covariances) -> responsibilities",
     about=f"``fn`` takes {MIXTURE_ARGUMENTS}; it returns the responsibilities gamma(z_nk) as an array of shape "
     "(n_samples, n_components), compared with Bayes' rule (Bishop 9.23).",
     cases=(_shape, _rows_sum_to_one, _uses_weights, _matches_bayes_rule, _far_from_components),
+    references=("e_step", "em.e_step_by_component"),
 )

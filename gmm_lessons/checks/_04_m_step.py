@@ -5,8 +5,12 @@ import numpy as np
 from ..em import e_step as reference_e_step
 from ..em import m_step as reference_m_step
 from ._data import THREE_COMPONENTS, points
-from ._harness import CheckFailed, Exercise
-from ._results import as_array, as_tuple, assert_finite, close, diagnose, fmt
+from ._harness import CheckFailed, Exercise, argument_names
+from ._results import as_array, as_tuple, assert_finite, close, diagnose, expected_got, fmt
+
+SIGNATURE = "fn(data, responsibilities) -> (weights, means, covariances)"
+# The lesson's name for X, which messages use.
+DATA = argument_names(SIGNATURE)[0]
 
 
 def _inputs():
@@ -48,9 +52,21 @@ def _outputs(submission, inputs):
     covariances = as_array(
         covariances, "covariances", "(n_components, n_features, n_features)", (n_components, n_features, n_features)
     )
+    if close(weights, _hard_weights(inputs["responsibilities"])):
+        raise CheckFailed(
+            "your weights count the samples whose largest responsibility is gamma(z_nk) (a hard assignment by "
+            "argmax, as k-means does) - the M-step weights every sample by all of its responsibilities: "
+            "N_k = responsibilities.sum(axis=0), with no argmax or one-hot rows"
+        )
     for name, values in (("weights", weights), ("means", means), ("covariances", covariances)):
-        assert_finite(values, name)
+        assert_finite(values, name, "look for a division by a sum that is 0 (0 / 0) or the log of 0")
     return weights, means, covariances
+
+
+def _hard_weights(responsibilities):
+    """The weights of a hard-assignment M-step: the share of samples whose most responsible component is k."""
+    n_components = responsibilities.shape[1]
+    return np.bincount(responsibilities.argmax(axis=1), minlength=n_components) / responsibilities.shape[0]
 
 
 def _shapes(submission):
@@ -91,7 +107,7 @@ def _weights_mismatch(inputs, weights, expected):
             f"weights sum to {weights.sum():.4g}, not 1 - "
             "pi_k = N_k / N with N_k = responsibilities.sum(axis=0) and N the number of samples"
         )
-    return f"weights are {fmt(weights)}, expected N_k / N = {fmt(expected)}"
+    return f"weights: {expected_got(expected, weights)} - pi_k = N_k / N"
 
 
 def _means_mismatch(inputs, means, expected):
@@ -106,11 +122,11 @@ def _means_mismatch(inputs, means, expected):
         (weighted_sums, "means are sum_n gamma(z_nk) x_n, not divided by N_k - mu_k = sum_n gamma(z_nk) x_n / N_k"),
         (
             np.repeat(X.mean(axis=0, keepdims=True), gamma.shape[1], axis=0),
-            ("every mean is the plain average of X - weight each sample by its responsibility: "
+            (f"every mean is the plain average of {DATA} - weight each sample by its responsibility: "
             "mu_k = sum_n gamma(z_nk) x_n / N_k"),
         ),
     ]
-    default = f"means are {fmt(means)}, expected {fmt(expected)} - mu_k = sum_n gamma(z_nk) x_n / N_k"
+    default = f"means: {expected_got(expected, means)} - mu_k = sum_n gamma(z_nk) x_n / N_k"
     return diagnose(means, wrong_answers, default)
 
 
@@ -135,7 +151,8 @@ def _wrong_covariances(inputs, covariances):
         "(x_n - mu_k)(x_n - mu_k)^T by gamma(z_nk) before summing"
     )
     wrong_centre = (
-        "covariances are centred on {} rather than the new mu_k - use diff = X - means[k] with the means of this M-step"
+        "covariances are centred on {} rather than the new mu_k - use "
+        f"diff = {DATA} - means[k] with the means of this M-step"
     )
     # A regulariser adds the same constant to every diagonal entry: their mean offset.
     regularised = np.diagonal(covariances - expected, axis1=1, axis2=2).mean() * np.eye(X.shape[1])
@@ -143,7 +160,7 @@ def _wrong_covariances(inputs, covariances):
         (_scatter(X, unweighted, means, N_k), not_weighted),
         (_scatter(X, unweighted, means, np.full(n_components, n_samples)), not_weighted),
         (np.repeat(np.cov(X.T)[np.newaxis], n_components, axis=0), not_weighted),
-        (_scatter(X, gamma, global_mean, N_k), wrong_centre.format("the mean of all of X")),
+        (_scatter(X, gamma, global_mean, N_k), wrong_centre.format(f"the mean of all of {DATA}")),
         (_scatter(X, gamma, np.zeros_like(means), N_k), wrong_centre.format("zero (not centred at all)")),
         (
             _scatter(X, gamma, means, np.full(n_components, n_samples)),
@@ -164,7 +181,7 @@ def _wrong_covariances(inputs, covariances):
 
 def _covariances_mismatch(inputs, covariances, expected):
     default = (
-        f"covariances are {fmt(covariances)}, expected {fmt(expected)} - "
+        f"covariances: {expected_got(expected, covariances)} - "
         "Sigma_k = sum_n gamma(z_nk) (x_n - mu_k)(x_n - mu_k)^T / N_k"
     )
     return diagnose(covariances, _wrong_covariances(inputs, covariances), default)
@@ -174,13 +191,13 @@ EXERCISE = Exercise(
     name="m_step",
     lesson="04",
     title="M-step",
-    signature="fn(X, responsibilities) -> (weights, means, covariances)",
+    signature=SIGNATURE,
     about="""\
-``fn`` takes X (n_samples, n_features) and responsibilities (n_samples,
+``fn`` takes data (n_samples, n_features) and responsibilities (n_samples,
 n_components); it returns a tuple of weights (n_components,), means
 (n_components, n_features) and covariances (n_components, n_features,
 n_features). They are compared with Bishop's M-step, (9.24)-(9.27), without
-regularisation (``gmm_lessons.m_step(X, responsibilities, reg_covar=0)``).""",
+regularisation (``gmm_lessons.m_step(data, responsibilities, reg_covar=0)``).""",
     cases=(
         _shapes,
         _agrees_with_bishop(0, "pi_k = N_k / N, Bishop (9.26)", _weights_mismatch),
@@ -189,4 +206,5 @@ regularisation (``gmm_lessons.m_step(X, responsibilities, reg_covar=0)``).""",
             2, "Sigma_k = sum_n gamma(z_nk) (x_n - mu_k)(x_n - mu_k)^T / N_k, Bishop (9.25)", _covariances_mismatch
         ),
     ),
+    references=("m_step", "em.m_step_by_component"),
 )

@@ -4,9 +4,12 @@ import numpy as np
 from scipy.stats import chi2
 
 from ._data import CHI2_FALSE_ALARM, THREE_COMPONENTS, Z_LIMIT, points
-from ._harness import CheckFailed, Exercise, same_seed_case
+from ._harness import CheckFailed, Exercise, argument_names, same_seed_case
 from ._results import as_indices, fmt
 
+SIGNATURE = "fn(data, num_components, rng) -> indices"
+# The lesson's names of the arguments, which messages use.
+DATA, COMPONENTS, RNG = argument_names(SIGNATURE)
 # Three points on a line: after a first seed at 0, D^2 makes the point at 4 sixteen times as likely as the
 # point at 1 to be the second seed (D alone: four times, uniform: as likely).
 SEEDING_LINE = np.array([[0.0], [1.0], [4.0]])
@@ -24,22 +27,22 @@ SEEDING_POINTS = points(THREE_COMPONENTS, 12, seed=7)
 
 def _seeds(submission, data, num_components, rng):
     """The learner's seeds: distinct integer row indices of data."""
-    result = submission({"data": data, "num_components": num_components, "rng": rng})
+    result = submission({DATA: data, COMPONENTS: num_components, RNG: rng})
     n_samples, n_features = data.shape
     indices = as_indices(
         result,
         "indices",
-        "(num_components,)",
+        f"({COMPONENTS},)",
         (num_components,),
-        hints={(num_components, n_features): "those are the seed points data[indices] - return their row indices"},
+        hints={(num_components, n_features): f"those are the seed points {DATA}[indices] - return their row indices"},
     )
     if indices.min() < 0 or indices.max() >= n_samples:
         hint = (
             "count rows from 0"
             if np.all((indices >= 1) & (indices <= n_samples))
-            else "each index is the number of a row of data"
+            else f"each index is the number of a row of {DATA}"
         )
-        raise CheckFailed(f"indices must be rows of data, 0..{n_samples - 1}, got {indices.tolist()} - {hint}")
+        raise CheckFailed(f"indices must be rows of {DATA}, 0..{n_samples - 1}, got {indices.tolist()} - {hint}")
     if len(set(indices.tolist())) < num_components:
         repeated = next(index for position, index in enumerate(indices) if index in indices[:position])
         raise CheckFailed(
@@ -113,7 +116,7 @@ WRONG_POWERS = (
     (
         1,
         "your seeds are drawn with probability proportional to D(x_n), not D(x_n)^2",
-        "square the distances: ((data - data[seed]) ** 2).sum(axis=1), without np.sqrt",
+        f"square the distances: (({DATA} - {DATA}[seed]) ** 2).sum(axis=1), without np.sqrt",
     ),
 )
 
@@ -162,7 +165,7 @@ EXERCISE = Exercise(
     name="kmeans_plus_plus",
     lesson="06",
     title="k-means++ seeding",
-    signature="fn(data, num_components, rng) -> indices",
+    signature=SIGNATURE,
     about="""\
 ``fn`` takes data (n_samples, n_features), num_components and rng, a
 ``numpy.random.Generator``; it returns the row indices of the seeds, an
@@ -182,4 +185,5 @@ one with probability below one in a million.""",
         _nearest_seed,
     ),
     rng_calls="rng.integers(n_samples), rng.choice(n_samples, p=...)",
+    references=("fitting.kmeans_plus_plus_centres",),
 )

@@ -110,4 +110,5 @@ count of the wrong type are named.""",
         _counts_agree("spherical", "K - 1 + K d + K"),
         _counts_agree("tied", "K - 1 + K d + d(d+1)/2"),
     ),
+    references=("n_parameters",),
 )

@@ -12,6 +12,12 @@ RELABELLINGS = {2: [1, 0], 3: [2, 0, 1], 5: [3, 4, 1, 0, 2]}
 # Greedy matching pairs the closest mean and reference first (mean 0 and reference 1, 0.1 apart), which leaves
 # mean 1 to reference 0, 3 apart: a total squared distance of 9.01; the best order, [0, 1], totals 4.81.
 GREEDY_TRAP = {"means": np.array([[0.9, 0.0], [3.0, 0.0]]), "reference_means": np.array([[0.0, 0.0], [1.0, 0.0]])}
+# Two components 0.3 apart in the first feature and 4 apart in the second: mean 0 lies next to reference 0, but
+# sorting both sets by the first feature pairs mean 1 (-0.05) with reference 0 (0.0), as lesson 08 warns.
+SORTING_TRAP = {
+    "means": np.array([[0.35, 0.1], [-0.05, 4.1]]),
+    "reference_means": np.array([[0.0, 0.0], [0.3, 4.0]]),
+}
 
 
 def _relabelled(n_components, seed):
@@ -84,6 +90,36 @@ def _relabelled_orders(submission):
         )
 
 
+def _sorted_order(means, reference_means, feature):
+    """The order that sorting both sets of means by one feature gives: the k-th smallest matched to the k-th."""
+    order = np.empty(len(means), dtype=int)
+    order[np.argsort(reference_means[:, feature])] = np.argsort(means[:, feature])
+    return order
+
+
+def _not_sorted(submission):
+    """Two components close in the first feature, apart in the second: sorting by a feature does not match them."""
+    order = _order(submission, SORTING_TRAP)
+    expected = reference_match_components(**SORTING_TRAP)
+    if np.array_equal(order, expected):
+        return
+    n_features = SORTING_TRAP["means"].shape[1]
+    sorted_by = [f for f in range(n_features) if np.array_equal(order, _sorted_order(**SORTING_TRAP, feature=f))]
+    how = (
+        f"sorting both sets of means by feature {sorted_by[0]} does not match them in general (lesson 08): it fails "
+        "when components are close in that feature, however far apart in another - match all features at once"
+        if sorted_by
+        else "match the means by their squared distances in all features"
+    )
+    raise CheckFailed(
+        f"for reference_means {fmt(SORTING_TRAP['reference_means'])} and means {fmt(SORTING_TRAP['means'])} "
+        f"your order {order.tolist()} has total squared distance "
+        f"{_total_squared_distance(order, **SORTING_TRAP):.3g}, but {expected.tolist()} has "
+        f"{_total_squared_distance(expected, **SORTING_TRAP):.3g} - {how}: "
+        "cost[j, k] = |reference_means[j] - means[k]|^2, then _, order = linear_sum_assignment(cost)"
+    )
+
+
 def _not_greedy(submission):
     """Two components on which matching the closest pair first is not optimal."""
     order = _order(submission, GREEDY_TRAP)
@@ -112,6 +148,8 @@ is matched to reference component j so that the total squared distance
 between matched means is smallest (the assignment problem, solved by
 ``scipy.optimize.linear_sum_assignment``), as
 ``gmm_lessons.alignment.match_components`` does. The inverse order and the
-row indices of ``linear_sum_assignment`` are named.""",
-    cases=(_is_a_permutation, _relabelled_orders, _not_greedy),
+row indices of ``linear_sum_assignment`` are named, and so are sorting by a
+feature and greedy matching, which fail in general.""",
+    cases=(_is_a_permutation, _relabelled_orders, _not_sorted, _not_greedy),
+    references=("alignment.match_components",),
 )

@@ -52,14 +52,12 @@ def _shape(submission):
     _images(submission, seed=0)
 
 
-def _match(submission):
-    """np.clip(pixel_mean + scores @ basis, 0, 16), the scores drawn by gl.sample_mixture from the same seed."""
-    images = _images(submission, seed=3)
-    scores, _ = sample_mixture(**IMAGE_COMPONENTS, n_samples=N_IMAGES, rng=np.random.default_rng(3))
+def _wrong_images(scores, labels):
+    """(images a known mistake gives, what it tells the learner) pairs, for the scores and labels of the same seed."""
     unclipped = IMAGE_PIXEL_MEAN + scores @ IMAGE_BASIS
-    if close(images, np.clip(unclipped, 0, 16)):
-        return
-    wrong_answers = [
+    without_noise = IMAGE_PIXEL_MEAN + IMAGE_COMPONENTS["means"][labels] @ IMAGE_BASIS
+    grey_levels = "the grey levels of these images run from 0 to 16 - clip with np.clip(images, 0, 16)"
+    return [
         (
             np.clip(scores @ IMAGE_BASIS, 0, 16),
             ("you left out the mean image - the scores are coordinates of x - x-bar, so the "
@@ -75,13 +73,47 @@ def _match(submission):
             scores @ IMAGE_BASIS,
             "you left out the mean image and the clipping - the pixels are np.clip(pixel_mean + scores @ basis, 0, 16)",
         ),
+        (np.clip(unclipped, 0, 1), f"you clipped to 0..1, {grey_levels}"),
+        (np.clip(unclipped, 0, 255), f"you clipped to 0..255, {grey_levels}"),
+        (
+            IMAGE_PIXEL_MEAN + np.clip(scores @ IMAGE_BASIS, 0, 16),
+            ("you clipped before adding the mean image - clip the finished pixels: "
+            "np.clip(pixel_mean + scores @ basis, 0, 16)"),
+        ),
+        (
+            np.clip(without_noise, 0, 16),
+            ("every image is the mean of its component (pixel_mean + means[label] @ basis): the scores must be "
+            "drawn from the components, noise included - use the scores gl.sample_mixture returns, not means[labels]"),
+        ),
+        (
+            without_noise,
+            ("every image is the mean of its component, without noise - use the scores gl.sample_mixture returns, "
+            "not means[labels]"),
+        ),
     ]
-    default = (
-        "your images differ from those drawn with the same seed - draw the scores first, with "
-        "gl.sample_mixture(weights, means, covariances, n_samples, rng=rng) and nothing else from rng before "
-        "it, then return np.clip(pixel_mean + scores @ basis, 0, 16)"
-    )
-    raise CheckFailed(diagnose(images, wrong_answers, default))
+
+
+def _match(submission):
+    """np.clip(pixel_mean + scores @ basis, 0, 16), the scores drawn by gl.sample_mixture from the same seed."""
+    images = _images(submission, seed=3)
+    scores, labels = sample_mixture(**IMAGE_COMPONENTS, n_samples=N_IMAGES, rng=np.random.default_rng(3))
+    unclipped = IMAGE_PIXEL_MEAN + scores @ IMAGE_BASIS
+    expected = np.clip(unclipped, 0, 16)
+    if close(images, expected):
+        return
+    inside = (unclipped > 0) & (unclipped < 16)
+    if close(images[inside], expected[inside]):
+        default = (
+            "your pixels are right where they lie inside 0..16 and wrong where they need clipping - "
+            "clip the finished pixels to the grey levels: np.clip(pixel_mean + scores @ basis, 0, 16)"
+        )
+    else:
+        default = (
+            "your images differ from those drawn with the same seed - draw the scores first, with "
+            "gl.sample_mixture(weights, means, covariances, n_samples, rng=rng) and nothing else from rng before "
+            "it, then return np.clip(pixel_mean + scores @ basis, 0, 16)"
+        )
+    raise CheckFailed(diagnose(images, _wrong_images(scores, labels), default))
 
 
 EXERCISE = Exercise(
@@ -98,7 +130,8 @@ weights (n_components,), means (n_components, n_dims), covariances
 ``numpy.random.Generator``), pixel_mean (n_pixels,) and basis (n_dims,
 n_pixels) with orthonormal rows; it returns images of shape (n_samples,
 n_pixels). The cases use a small made-up mixture (three components in 4 PCA
-dimensions, images of 16 pixels); a missing mean image or clipping is named.""",
+dimensions, images of 16 pixels); a missing mean image or clipping, clipping
+to other ranges or before adding the mean, and images without noise are named.""",
     cases=(_shape, same_seed_case(_images, "images"), _match),
     rng_calls="gl.sample_mixture(weights, means, covariances, n_samples, rng=rng)",
 )

@@ -18,6 +18,12 @@ probability below one in a million. The cases draw their data from private
 generators; numpy's global random state is saved before every call of your
 function and restored after it, and a function that changed it fails.
 
+The package's own function for an exercise (``e_step = gl.e_step``, or a
+function that calls it) is rejected: the exercise is to write it. A call of
+your function that has not returned after :data:`TIME_LIMIT` seconds (30, or
+the environment variable ``GMM_LESSONS_CHECK_TIMEOUT``; set
+``checks.TIME_LIMIT`` to change it) is stopped and fails its check.
+
 The checks, in course order:
 
 """
@@ -27,6 +33,10 @@ import pkgutil
 import re
 
 from ._harness import CheckFailed, Exercise, public_check, registry, signature_table
+from ._time_limit import default_time_limit
+
+# Seconds a single call of the learner's function may take before its check stops it.
+TIME_LIMIT = default_time_limit()
 
 # One module per exercise, named for its lesson and function ("_03_e_step"), each declaring its EXERCISE.
 _EXERCISE_MODULES = sorted(name for _, name, _ in pkgutil.iter_modules(__path__) if re.fullmatch(r"_\d\d_\w+", name))
@@ -34,4 +44,4 @@ EXERCISES = registry(importlib.import_module(f".{name}", __name__).EXERCISE for 
 _CHECKS = {exercise.check_name: public_check(exercise) for exercise in EXERCISES.values()}
 globals().update(_CHECKS)
 __doc__ += signature_table(EXERCISES.values()) + "\n"
-__all__ = ["EXERCISES", "CheckFailed", "Exercise"] + list(_CHECKS)
+__all__ = ["EXERCISES", "TIME_LIMIT", "CheckFailed", "Exercise"] + list(_CHECKS)

@@ -40,7 +40,7 @@ UNIT_COMPONENTS = {
 FAR_POINT = np.array([1.5, np.sqrt(FAR**2 - 1.5**2)])
 # The arguments of the functions that evaluate a mixture on data, for the checks' docstrings.
 MIXTURE_ARGUMENTS = (
-    "X (n_samples, n_features), weights (n_components,), means (n_components, n_features) "
+    "data (n_samples, n_features), weights (n_components,), means (n_components, n_features) "
     "and covariances (n_components, n_features, n_features)"
 )
 

@@ -2,19 +2,24 @@
 
 An :class:`Exercise` records the function a lesson asks for: its name, the
 lesson, its signature and its cases. :func:`public_check` turns the record
-into the public ``check_<name>``, which runs the cases in order on a
+into the public ``check_<name>``, which first rejects the package's own
+reference for the exercise, then runs the cases in order on a
 :class:`Submission`, the learner's function wrapped so that every call copies
-the input arrays, turns the learner's errors into hints, and fails if the
-function changed an input or numpy's global random state. Cases raise
-:class:`CheckFailed` with a bare message; the harness starts it with the
-exercise's name.
+the input arrays, turns the learner's errors into hints, stops after the time
+limit, and fails if the function changed an input or numpy's global random
+state or called the reference. Cases raise :class:`CheckFailed` with a bare
+message; the harness starts it with the exercise's name.
 """
 
 import dataclasses
+import sys
 import traceback
 import types
 
 import numpy as np
+
+from ._references import ReferenceSpy, captured_reference, resolve
+from ._time_limit import TimeLimitReached, check_time_limit, time_limit
 
 # The package whose namespace the public checks live in.
 PUBLIC_MODULE = __name__.rpartition(".")[0]
@@ -61,6 +66,10 @@ class Exercise:
     rng_calls : str
         For a function that takes an ``rng`` argument, the calls that should
         draw from it, named in messages; empty if it takes none.
+    references : tuple of str
+        The package's functions that do the exercise's job, named relative to
+        the package ("e_step", "alignment.match_components"): a hand-in that is
+        one of them, or calls one, is rejected. Empty if the package has none.
     """
 
     name: str
@@ -70,49 +79,89 @@ class Exercise:
     about: str
     cases: tuple
     rng_calls: str = ""
+    references: tuple = ()
 
     @property
     def check_name(self):
         return f"check_{self.name}"
+
+    @property
+    def reference_functions(self):
+        """The package's functions that the references name."""
+        return [resolve(name) for name in self.references]
+
+    @property
+    def arguments(self):
+        """The names of the function's arguments, as the signature gives them (and messages name them)."""
+        return argument_names(self.signature)
+
+
+def argument_names(signature):
+    """The argument names of a signature "fn(data, weights, rng=rng) -> ...": ("data", "weights", "rng")."""
+    inside = signature[signature.index("(") + 1 : signature.index(")")]
+    return tuple(part.split("=")[0].strip() for part in inside.split(","))
 
 
 class Submission:
     """The learner's function, called the way the cases need it.
 
     ``submission(arguments, *args, **kwargs)`` calls
-    ``fn(*arguments.values(), *args, **kwargs)``; ``arguments`` names the
-    leading arguments, for messages. The arrays among them are passed as
-    copies, and changing one in place fails. The learner's exceptions become
-    :class:`CheckFailed` (a stub's ``NotImplementedError`` in one line,
-    anything else chained, with a hint). numpy's global random state is
-    restored after every call, and fails the check if the call changed it.
+    ``fn(*arguments.values(), *args, **kwargs)``; ``arguments`` holds the
+    leading arguments, whose names in messages are the exercise's own (its
+    signature's). The arrays among them are passed as copies, and changing
+    one in place fails. The learner's exceptions become :class:`CheckFailed`
+    (a stub's ``NotImplementedError`` in one line, anything else chained,
+    with a hint), and so does a call that outlasts ``checks.TIME_LIMIT``.
+    numpy's global random state is restored after every call, and fails the
+    check if the call changed it; a call of the package's reference fails.
     """
 
     def __init__(self, fn, exercise):
         self.fn = fn
         self.exercise = exercise
+        self._spy = ReferenceSpy(exercise.reference_functions)
 
     def __call__(self, arguments, *args, **kwargs):
-        given = {name: value.copy() if isinstance(value, np.ndarray) else value for name, value in arguments.items()}
+        names = self.exercise.arguments[: len(arguments)]
+        given = {
+            name: value.copy() if isinstance(value, np.ndarray) else value
+            for name, value in zip(names, arguments.values(), strict=True)
+        }
         global_state = np.random.get_state()
         try:
-            result = self._call_learner(given, args, kwargs)
+            with self._spy:
+                result = self._call_learner(given, args, kwargs)
             global_state_used = not _same_state(np.random.get_state(), global_state)
+        except CheckFailed:
+            # A call of the package's reference is the verdict, even if the call then failed.
+            if self._spy.called is None:
+                raise
+            global_state_used = False
         finally:
             np.random.set_state(global_state)
+        if self._spy.called is not None:
+            raise CheckFailed(reference_message(self.exercise, self._spy.called))
         if global_state_used:
             raise CheckFailed(_global_rng_message(self.exercise))
-        for name, value in given.items():
-            if isinstance(value, np.ndarray) and not np.array_equal(value, arguments[name]):
+        for (name, value), original in zip(given.items(), arguments.values()):
+            if isinstance(value, np.ndarray) and not np.array_equal(value, original):
                 raise CheckFailed(
-                    f"your function changed {name} in place - compute new arrays (diff = X - means[k]) instead of "
-                    f"updating the inputs with -=, /= or {name}[...] = ..., which changes the caller's data"
+                    f"your function changed {name} in place - compute new arrays ({name} - ..., {name} / ...) "
+                    f"instead of updating it with -=, /= or {name}[...] = ..., which changes the caller's data"
                 )
         return result
 
     def _call_learner(self, given, args, kwargs):
+        seconds = check_time_limit(sys.modules[PUBLIC_MODULE].TIME_LIMIT)
         try:
-            return self.fn(*given.values(), *args, **kwargs)
+            with time_limit(seconds):
+                return self.fn(*given.values(), *args, **kwargs)
+        except TimeLimitReached:
+            raise CheckFailed(
+                f"your function did not return within {seconds:g} s, so the check stopped it - look for a loop "
+                "that never ends (a while loop whose condition never turns false, a counter never increased); "
+                f"if it is only slow, raise the limit: checks.TIME_LIMIT = {2 * seconds:g}"
+            ) from None
         except NotImplementedError:
             raise CheckFailed(
                 "your function is not implemented yet (it raised NotImplementedError) - "
@@ -124,6 +173,16 @@ class Submission:
             raise CheckFailed(
                 f"your function raised {type(error).__name__}: {said} - {_error_hint(error, given)}"
             ) from error
+
+
+def reference_message(exercise, reference):
+    """Why the package's own reference (one of the exercise's), or a function that calls it, is not a hand-in."""
+    name = next(name for name in exercise.references if resolve(name) is reference)
+    task = "write it yourself" if reference.__name__ == exercise.name else f"write {exercise.name} without it"
+    return (
+        f"this is the package's own gl.{name} (or calls it) - the exercise is to {task}; "
+        "the check would only be checking the package"
+    )
 
 
 def _same_state(state, other):
@@ -221,6 +280,9 @@ def run(exercise, fn):
                 f"{exercise.check_name} needs your function itself, got {describe(fn)} - "
                 f"pass it without calling it: {exercise.check_name}({exercise.name})"
             )
+        reference = captured_reference(fn, exercise.reference_functions)
+        if reference is not None:
+            raise CheckFailed(reference_message(exercise, reference))
         submission = Submission(fn, exercise)
         for case in exercise.cases:
             case(submission)
