@@ -65,6 +65,9 @@ def as_number(result, name, hints=None):
     an array returned instead to a message, formatted with ``{shape}``.
     """
     not_none(result, "return")
+    # np.asarray would read "1.5" as a number and a pair of numbers as an array: both are not what was asked.
+    if isinstance(result, (str, bytes, tuple, list)):
+        raise CheckFailed(f"expected a number, got {describe(result)} - return only {name}, one number")
     try:
         value = np.asarray(result, dtype=float)
     except (TypeError, ValueError):
