@@ -7,7 +7,7 @@ self-checks are the submodules ``plotting``, ``widgets`` and ``checks``;
 
 from . import checks, environment, plotting, widgets
 from .datasets import seed_dataset
-from .em import e_step, log_likelihood, log_mixture_density, m_step
+from .em import e_step, log_likelihood, log_mixture_density, lower_bound, m_step
 from .fitting import GMMFit, fit_gmm, initialize_parameters
 from .gaussian import log_gaussian_density
 from .parameters import MixtureParameters
@@ -28,6 +28,7 @@ __all__ = [
     "log_gaussian_density",
     "log_likelihood",
     "log_mixture_density",
+    "lower_bound",
     "m_step",
     "n_parameters",
     "plotting",

@@ -11,6 +11,7 @@ usual (n_samples, n_components) layout.
 """
 
 import numpy as np
+from scipy.special import xlogy
 
 from ._validation import (
     COVARIANCE_TYPES,
@@ -259,3 +260,44 @@ def log_likelihood(X, weights, means, covariances):
         Summed over samples (divide by n_samples for scikit-learn's ``score``).
     """
     return float(log_mixture_density(X, weights, means, covariances).sum())
+
+
+def lower_bound(X, weights, means, covariances, responsibilities):
+    """The lower bound L(q, theta) on the log-likelihood, Bishop (9.71) for a Gaussian mixture.
+
+    For a distribution q(Z) that gives sample n to component k with
+    probability q_nk (one row per sample, independent across samples),
+
+        L(q, theta) = sum_n sum_k q_nk [ln pi_k + ln N(x_n | mu_k, Sigma_k) - ln q_nk],
+
+    the expected complete-data log-likelihood under q plus the entropy of q.
+    ln p(X | theta) = L(q, theta) + KL(q || p(Z | X, theta)) (9.70), so L is
+    at most the log-likelihood, and equal to it when q is the E-step's
+    responsibilities. A q_nk of 0 contributes 0 (0 ln 0 = 0), even where
+    pi_k = 0. Taught in lesson 10.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features) or (n_samples,)
+    weights, means, covariances : as in :func:`e_step`
+    responsibilities : array-like of shape (n_samples, n_components)
+        q_nk: each row a probability distribution over the components.
+
+    Returns
+    -------
+    lower_bound : float
+        Summed over samples, like :func:`log_likelihood`.
+    """
+    X = check_data(X)
+    weights, means, covariances = check_parameters(weights, means, covariances, X.shape[1])
+    responsibilities = check_responsibilities(responsibilities, X.shape[0])
+    if responsibilities.shape[1] != weights.shape[0]:
+        raise ValueError(
+            f"responsibilities has {responsibilities.shape[1]} columns but the mixture has "
+            f"n_components = {weights.shape[0]}: one column per component"
+        )
+    q = responsibilities.T
+    log_weighted = log_weighted_density_by_component(X, weights, means, covariances)
+    # Only where q_nk > 0: 0 * ln 0 (a zero weight gives ln pi_k = -inf) would be NaN, and counts 0.
+    expected_complete = np.multiply(q, log_weighted, out=np.zeros_like(q), where=q > 0).sum()
+    return float(expected_complete - xlogy(q, q).sum())

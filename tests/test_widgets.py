@@ -226,3 +226,47 @@ def test_em_history_explorer_draws_the_responsibilities_the_fit_carries(data, fi
     widget.sliders["iteration"].value = fit.n_iter
     np.testing.assert_allclose(_facecolours(widget), plotting.responsibility_colours(one_hot[-1]))
     assert re.findall(r"■</span> (\d+)", widget.caption.value) == ["100", "100", "100"]
+
+
+def test_lower_bound_explorer_draws_the_kl_gap_of_each_half_step(data, fit):
+    widget = widgets.lower_bound_explorer(data, fit)
+    slider = widget.sliders["half_step"]
+    assert (slider.min, slider.max, slider.value) == (0, 2 * fit.n_iter, 1)  # starts at an M-step: a gap to see
+    first_image, first_caption = widget.image.value, widget.caption.value
+    for half_step in (2, 3, 2 * fit.n_iter - 1, 0):
+        slider.value = half_step
+        iteration = (half_step + 1) // 2
+        theta = fit.history[iteration]
+        q = fit.responsibilities_history[half_step // 2]  # an M-step keeps the q of the E-step before it
+        posterior = gl.e_step(data, *theta)
+        kl = np.sum(q * (np.log(q) - np.log(posterior)))
+        gap = widget.artists["gap_bar"]
+        assert gap.get_height() == pytest.approx(kl, abs=1e-8)
+        assert gap.get_y() + gap.get_height() == pytest.approx(fit.log_likelihood_history[iteration])
+        assert np.ptp(widget.artists["gap_line"].get_ydata()) == pytest.approx(kl, abs=1e-8)
+        assert ("M-step" if half_step % 2 else "E-step") in widget.caption.value
+        assert f"KL gap = {kl:.3f}" in widget.caption.value
+    assert widget.image.value != first_image
+    assert widget.caption.value != first_caption
+
+
+def test_lower_bound_explorer_bound_rises_and_touches(data, fit):
+    log_likelihoods, lower_bounds = widgets.em_half_steps(data, fit)
+    np.testing.assert_allclose(lower_bounds[::2], log_likelihoods[::2], rtol=1e-10)
+    assert np.all(lower_bounds[1::2] < log_likelihoods[1::2])
+    assert np.all(np.diff(lower_bounds) > -1e-8)
+
+
+def test_lower_bound_explorer_needs_the_kept_responsibilities_and_an_iteration(data, fit):
+    with pytest.raises(ValueError, match=r"^fit has no responsibilities_history"):
+        widgets.lower_bound_explorer(data, gl.fit_gmm(data, 3, rng=0, max_iter=5))
+    with pytest.raises(ValueError, match=r"^fit has no EM iteration to show"):
+        widgets.lower_bound_explorer(data, gl.fit_gmm(data, 3, rng=0, max_iter=0, keep_responsibilities=True))
+    with pytest.raises(ValueError, match=rf"^curve_from must be at least 0 and at most {fit.n_iter - 1}"):
+        widgets.lower_bound_explorer(data, fit, curve_from=fit.n_iter)
+
+
+def test_lower_bound_explorer_starts_its_view_later(data, fit):
+    widget = widgets.lower_bound_explorer(data, fit, curve_from=3)
+    assert (widget.sliders["half_step"].min, widget.sliders["half_step"].value) == (6, 7)
+    assert "M-step of iteration 4" in widget.caption.value

@@ -103,6 +103,9 @@ def as_number(result, name, hints=None):
     _not_text(result, f"{name} as a float")
     if isinstance(result, (bool, np.bool_)):
         raise CheckFailed(f"your function returned {result!r}, a bool - return {name}, a float")
+    # np.asarray would read a pair of numbers as an array: a tuple or list is not the one number asked for.
+    if isinstance(result, (tuple, list)):
+        raise CheckFailed(f"expected a number, got {describe(result)} - return only {name}, one number")
     try:
         value = np.asarray(result, dtype=float)
     except (TypeError, ValueError):
