@@ -9,6 +9,7 @@
 #   make slides     a reveal.js slide deck of every lesson, for offline use, in build/slides
 #   make links      regenerate every lesson's previous/contents/next links and the lesson tables
 #   make benchmark  time the EM iteration (vs scikit-learn, the original lesson), each lesson and slider
+#   make nbgrader-venv  nbgrader, for instructors and its test, in its own .venv-nbgrader (make test sets it up)
 
 PYTHON ?= python3
 VENV := .venv
@@ -16,7 +17,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SLIDES_ASSETS := tools/slides/node_modules/.installed
 
-.PHONY: setup lab test check notebooks student grade slides links benchmark
+.PHONY: setup lab test check notebooks student grade slides links benchmark nbgrader-venv
 
 setup: $(INSTALLED)
 
@@ -42,19 +43,32 @@ $(INSTALLED): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
+# nbgrader (0.9.6, with a database, a pinned JupyterLab and lab extensions) gets a virtualenv of its own, so
+# that nothing of it reaches the learners' .venv; tests/test_nbgrader.py finds it there.
+NBGRADER_VENV := .venv-nbgrader
+NBGRADER_INSTALLED := $(NBGRADER_VENV)/.installed
+
+nbgrader-venv: $(NBGRADER_INSTALLED)
+
+$(NBGRADER_INSTALLED): requirements-nbgrader.txt
+	$(PYTHON) -m venv --clear $(NBGRADER_VENV)
+	$(NBGRADER_VENV)/bin/python -m pip install --quiet -r requirements-nbgrader.txt
+	touch $@
+
 # Jupyter refuses to run as root (as in many containers) unless told to; the flag is added only then.
 ALLOW_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lab: $(INSTALLED)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ALLOW_ROOT)
 
-test: $(INSTALLED)
+test: $(INSTALLED) $(NBGRADER_INSTALLED)
 	$(BIN)/python -m pytest
 
-# Naming tests/ leaves the notebooks (nbval) out; the three ignored run lessons in kernels, build
+# Naming tests/ leaves the notebooks (nbval) out; the four ignored run lessons in kernels (nbgrader too), build
 # slides or drive a browser.
 check: $(INSTALLED)
-	$(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/test_homework.py --ignore=tests/test_slides.py
+	$(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/test_homework.py --ignore=tests/test_slides.py \
+		--ignore=tests/test_nbgrader.py
 	$(BIN)/ruff check .
 
 # The lessons are those of notebooks/lessons.toml, in its order (read when the recipe runs, after setup).

@@ -1,5 +1,7 @@
 """A small course on disk, for tests of the tools: a manifest and its notebooks in a temporary folder."""
 
+import re
+
 import nbformat
 
 
@@ -26,3 +28,57 @@ def write_course(folder, notebooks):
         entries.append(f'[[lesson]]\nfile = "{name}"\ntitle = "{number:02d} · Lesson {number}"\nlearn = "things"\n')
     (folder / "lessons.toml").write_text("\n".join(entries), encoding="utf-8")
     return folder
+
+
+def defined_function(cell):
+    """The name of the first function a code cell defines, or None."""
+    match = re.search(r"^def (\w+)\(", cell.source, re.MULTILINE)
+    return match[1] if match else None
+
+
+def exercise_cells(notebook):
+    """{function: (note, stub, check, heading, solution)}: the five cells of each exercise, found by its stub.
+
+    The layout of CONTRIBUTING.md ("A lesson notebook"): the note for
+    self-paced learners just before the stub (tagged ``exercise``); the check,
+    the worked solution's heading and the worked solution just after it.
+    """
+    cells = notebook.cells
+    return {
+        defined_function(cell): (cells[index - 1], cell, *cells[index + 1 : index + 4])
+        for index, cell in enumerate(cells)
+        if "exercise" in cell.metadata.get("tags", [])
+    }
+
+
+STUB_BODY = "    # YOUR CODE HERE\n    raise NotImplementedError()"
+
+
+def solution_body(solution):
+    """The worked solution's lines between its markers (indented as in the function)."""
+    lines = solution.source.split("\n")
+    begin = next(index for index, line in enumerate(lines) if "### BEGIN SOLUTION" in line)
+    end = next(index for index, line in enumerate(lines) if "### END SOLUTION" in line)
+    return "\n".join(lines[begin + 1 : end])
+
+
+def filled_stub(stub, body):
+    """The stub's source with ``body`` written in place of ``# YOUR CODE HERE`` and ``raise NotImplementedError()``."""
+    assert STUB_BODY in stub.source, stub.source
+    return stub.source.replace(STUB_BODY, body)
+
+
+# Lines this short or generic may legitimately appear elsewhere in a lesson.
+MIN_LEAK_LENGTH = 20
+
+
+def solution_only_lines(notebook):
+    """Lines (stripped, at least MIN_LEAK_LENGTH long) of the worked solutions that the lesson shows nowhere else.
+
+    A copy meant for students (``make student``, an nbgrader release) must contain none of them.
+    """
+    solutions = [cell for cell in notebook.cells
+                 if "solution" in cell.metadata.get("tags", []) and "### BEGIN SOLUTION" in cell.source]
+    elsewhere = "\n".join(cell.source for cell in notebook.cells if cell not in solutions)
+    lines = {line.strip() for cell in solutions for line in solution_body(cell).split("\n")}
+    return {line for line in lines if len(line) >= MIN_LEAK_LENGTH and line not in elsewhere}

@@ -1,5 +1,7 @@
-"""Student copies: solutions gone, everything else runs, lessons untouched, output reproducible."""
+"""Student copies: solutions gone, notes for students, everything else runs, lessons untouched, output reproducible;
+and in the lessons and the copies, Run All judges the learner's own function wherever they write it."""
 
+import ast
 import hashlib
 import subprocess
 import sys
@@ -9,31 +11,23 @@ import homework
 import lessons
 import nbformat
 import pytest
-from course_support import lesson_notebook, write_course
+from course_support import (
+    exercise_cells,
+    filled_stub,
+    lesson_notebook,
+    solution_body,
+    solution_only_lines,
+    write_course,
+)
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 
 LESSONS = [lesson.path for lesson in lessons.read_lessons(ROOT / "notebooks")]
-# Lines this short or generic may legitimately appear elsewhere in a lesson.
-MIN_LEAK_LENGTH = 20
 
 
 def _digest(paths):
     return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
-
-
-def _solution_lines(source):
-    """The non-blank lines strictly between the solution markers."""
-    lines, inside = [], False
-    for line in source.split("\n"):
-        if homework.BEGIN_MARKER in line:
-            inside = True
-        elif homework.END_MARKER in line:
-            inside = False
-        elif inside and line.strip():
-            lines.append(line.strip())
-    return lines
 
 
 @pytest.fixture(scope="module")
@@ -49,21 +43,23 @@ def test_every_lesson_gets_a_copy(student_dir):
     assert sorted(path.name for path in student_dir.glob("*.ipynb")) == [path.name for path in LESSONS]
 
 
+def _is_solution(cell):
+    return homework.SOLUTION_TAG in cell.metadata.get("tags", [])
+
+
 def test_lessons_have_exercises_to_remove():
     """Guards the other tests against passing vacuously."""
-    exercises = [cell for path in LESSONS for cell in nbformat.read(path, as_version=4).cells
-                 if homework.BEGIN_MARKER in cell.source]
-    assert len(exercises) >= 5
+    solutions = [cell for path in LESSONS for cell in nbformat.read(path, as_version=4).cells
+                 if _is_solution(cell) and homework.BEGIN_MARKER in cell.source]
+    assert len(solutions) >= 5
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda path: path.stem)
 def test_no_solution_text_leaks(lesson, student_dir):
     """No line found only in a solution region survives (lines the lesson also shows elsewhere may)."""
     original = nbformat.read(lesson, as_version=4)
-    solutions = {line for cell in original.cells for line in _solution_lines(cell.source)
-                 if len(line) >= MIN_LEAK_LENGTH}
-    solutions = {line for line in solutions if line not in "\n".join(
-        cell.source for cell in original.cells if homework.BEGIN_MARKER not in cell.source)}
+    solutions = solution_only_lines(original)
+    assert bool(solutions) == bool(exercise_cells(original)), "no worked-solution lines to look for"
     copy_text = (student_dir / lesson.name).read_text()
     assert homework.BEGIN_MARKER not in copy_text and homework.END_MARKER not in copy_text
     leaked = [line for line in solutions if line in copy_text]
@@ -71,18 +67,21 @@ def test_no_solution_text_leaks(lesson, student_dir):
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda path: path.stem)
-def test_copies_are_cleared_and_keep_the_self_checks(lesson, student_dir):
+def test_copies_drop_the_solutions_speak_to_students_and_keep_the_rest(lesson, student_dir):
     original = nbformat.read(lesson, as_version=4)
     copy = nbformat.read(student_dir / lesson.name, as_version=4)
-    assert len(copy.cells) == len(original.cells)
-    for before, after in zip(original.cells, copy.cells):
+    kept = [cell for cell in original.cells if not _is_solution(cell)]
+    assert [cell.id for cell in copy.cells] == [cell.id for cell in kept]
+    for before, after in zip(kept, copy.cells):
         if after.cell_type == "code":
             assert after.outputs == [] and after.execution_count is None
-            assert "source_hidden" not in after.metadata.get("jupyter", {})
-        if homework.BEGIN_MARKER not in before.source:
-            assert after.source == before.source
+        assert "source_hidden" not in after.metadata.get("jupyter", {})
+        if homework.SELF_PACED_NOTE_TAG in before.metadata.get("tags", []):
+            assert after.source == homework.STUDENT_NOTE
         else:
-            assert "# YOUR CODE HERE" in after.source and "raise NotImplementedError()" in after.source
+            assert after.source == before.source
+    notes = [cell for cell in copy.cells if homework.SELF_PACED_NOTE_TAG in cell.metadata.get("tags", [])]
+    assert len(notes) == len(exercise_cells(original))
 
 
 def test_a_second_run_writes_the_same_bytes(student_dir, tmp_path):
@@ -90,27 +89,37 @@ def test_a_second_run_writes_the_same_bytes(student_dir, tmp_path):
     assert _digest(sorted(tmp_path.glob("*.ipynb"))) == _digest(sorted(student_dir.glob("*.ipynb")))
 
 
+def _errors(cell):
+    return [output for output in cell.get("outputs", []) if output.output_type == "error"]
+
+
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda path: path.stem)
 def test_student_copy_runs_with_only_the_unsolved_checks_failing(lesson, student_dir):
-    """Top to bottom: each check cell fails in one line ("not implemented yet"); no other cell errs."""
+    """Top to bottom: each check cell fails in one line ("not implemented yet"); no other cell errs.
+
+    Lesson 00 shows a check failing on a stub too, in a cell tagged ``raises-exception`` like the checks.
+    """
     copy = nbformat.read(student_dir / lesson.name, as_version=4)
     NotebookClient(copy, kernel_name="python3", allow_errors=True, timeout=120,
                    resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
-    exercises_left = 0
+    expected_to_fail = [index for index, cell in enumerate(copy.cells)
+                        if "raises-exception" in cell.metadata.get("tags", [])]
+    failed = []
     for index, cell in enumerate(copy.cells):
-        errors = [output for output in cell.get("outputs", []) if output.output_type == "error"]
+        errors = _errors(cell)
         if not errors:
             continue
         (error,) = errors
-        assert "check" in cell.metadata.get("tags", []), (
+        assert index in expected_to_fail, (
             f"{lesson.name} cell {index} failed without a solution, but it is not a check cell: "
             f"{error.ename}: {error.evalue}")
         assert error.ename == "CheckFailed"
         assert "is not implemented yet" in error.evalue
         assert len(error.traceback) == 1, "a check's failure should show as its message alone"
-        exercises_left += 1
-    expected = sum(homework.BEGIN_MARKER in cell.source for cell in nbformat.read(lesson, as_version=4).cells)
-    assert exercises_left == expected
+        failed.append(index)
+    assert failed == expected_to_fail
+    checks_left = [cell for cell in copy.cells if "check" in cell.metadata.get("tags", [])]
+    assert len(checks_left) == len(exercise_cells(nbformat.read(lesson, as_version=4)))
 
 
 def _notebook(*cells):
@@ -119,47 +128,39 @@ def _notebook(*cells):
     return notebook
 
 
-def test_the_stub_keeps_the_indentation_of_the_markers():
-    source = "def f(x):\n    ### BEGIN SOLUTION\n    y = x + 1\n    return y\n    ### END SOLUTION\n"
-    assert homework.strip_solutions(source, "here") == (
-        "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n")
+def _cell(kind, source, *tags):
+    cell = nbformat.v4.new_code_cell(source) if kind == "code" else nbformat.v4.new_markdown_cell(source)
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    return cell
 
 
-def test_code_outside_the_markers_is_kept():
-    source = "import numpy as np\n### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION\nprint(answer)"
-    assert homework.strip_solutions(source, "here") == (
-        "import numpy as np\n# YOUR CODE HERE\nraise NotImplementedError()\nprint(answer)")
+def test_the_solution_cells_go_and_the_note_speaks_to_students():
+    notebook = _notebook(
+        _cell("markdown", "## Your turn"),
+        _cell("markdown", "Try first; the worked solution follows the check, folded.", "self-paced-note"),
+        _cell("code", "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()", "exercise"),
+        _cell("code", "checks.check_f(f)", "check", "raises-exception"),
+        _cell("markdown", "### Worked solution: `f`", "solution"),
+        _cell("code", "def f_solution(x):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION", "solution"),
+        _cell("markdown", "## Next"),
+    )
+    copy = homework.student_copy(notebook, "01_x.ipynb")
+    assert [cell.source for cell in copy.cells] == [
+        "## Your turn", homework.STUDENT_NOTE, notebook.cells[2].source, "checks.check_f(f)", "## Next"]
 
 
-@pytest.mark.parametrize(
-    ("source", "problem"),
-    [
-        ("### BEGIN SOLUTION\nx = 1\n", "the solution opened on line 1 is never closed"),
-        ("x = 1\n### END SOLUTION\n", "line 2 closes a solution that was never opened"),
-        ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION\n", "line 2 opens a solution inside the one"),
-    ],
-)
-def test_unbalanced_markers_name_the_notebook_and_cell(source, problem):
-    notebook = _notebook(nbformat.v4.new_markdown_cell("# title"), nbformat.v4.new_code_cell(source))
-    with pytest.raises(homework.MarkerError, match=f"^03_e_step.ipynb, cell 1: {problem}"):
+@pytest.mark.parametrize("kind", ["code", "markdown"])
+def test_a_marker_outside_a_solution_cell_is_an_error(kind):
+    notebook = _notebook(_cell("markdown", "# title"), _cell(kind, "x = 1\n### BEGIN SOLUTION\n", "exercise"))
+    with pytest.raises(homework.MarkerError, match="^03_e_step.ipynb, cell 1: solution markers belong only in cells "
+                                                   f"tagged 'solution', found one in a {kind} cell"):
         homework.student_copy(notebook, "03_e_step.ipynb")
 
 
-def test_an_exercise_cell_without_markers_is_an_error():
-    cell = nbformat.v4.new_code_cell("def e_step(data):\n    return data")
-    cell.metadata["tags"] = ["exercise"]
-    with pytest.raises(homework.MarkerError, match="^04_m_step.ipynb, cell 0: an exercise cell has no solution"):
-        homework.student_copy(_notebook(cell), "04_m_step.ipynb")
-
-
-def test_a_marker_in_markdown_is_an_error():
-    notebook = _notebook(nbformat.v4.new_markdown_cell("Write it between ### BEGIN SOLUTION and the end."))
-    with pytest.raises(homework.MarkerError, match="^01_x.ipynb, cell 0: solution markers belong in code cells"):
-        homework.student_copy(notebook, "01_x.ipynb")
-
-
 def test_student_copy_does_not_modify_its_input():
-    notebook = _notebook(nbformat.v4.new_code_cell("### BEGIN SOLUTION\nx = 1\n### END SOLUTION"))
+    solution = _cell("code", "### BEGIN SOLUTION\nx = 1\n### END SOLUTION", "solution")
+    notebook = _notebook(_cell("code", "x = 1"), solution, _cell("markdown", "Try first.", "self-paced-note"))
     notebook.cells[0].outputs = [nbformat.v4.new_output("stream", text="1\n")]
     before = nbformat.writes(notebook)
     homework.student_copy(notebook, "n.ipynb")
@@ -172,9 +173,10 @@ def test_student_copy_does_not_modify_its_input():
 
 
 def _small_course(folder):
-    exercise = nbformat.v4.new_code_cell("def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION")
+    solution = _cell("code", "def f_solution():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION",
+                     "solution")
     notebook = lesson_notebook("# 00 · A")
-    notebook.cells.append(exercise)
+    notebook.cells.append(solution)
     return write_course(folder, {"00_a.ipynb": notebook})
 
 
@@ -201,3 +203,84 @@ def test_an_unreadable_lesson_stops_the_command_in_one_line_naming_it(tmp_path):
     expected = f"homework: {source / '01_b.ipynb'} is not a readable notebook: the file is empty"
     assert result.stderr.splitlines() == [expected]
     assert not (tmp_path / "student").exists(), "nothing is written when a lesson cannot be read"
+
+
+# --------------------------------------------------------------------------
+# Run All judges the learner's function, wherever it is written
+# --------------------------------------------------------------------------
+
+NOT_WRITTEN = "is not implemented yet"
+# Turns the worked solution's answer into a wrong one of the same kind: a broken function that returns.
+SPOIL = '''def _spoil(value):
+    return tuple(_spoil(part) for part in value) if isinstance(value, tuple) else value + 1
+'''
+# Where the learner writes the function, and what the check must then say of a broken and of a correct one:
+# above the stub, the stub replaces it (both fail as not written); above the check or in the stub, it is judged.
+PLACES = {"above the stub": (NOT_WRITTEN, NOT_WRITTEN), "above the check": ("wrong", "passes"),
+          "in the stub": ("wrong", "passes")}
+LESSONS_WITH_EXERCISES = [path for path in LESSONS if exercise_cells(nbformat.read(path, as_version=4))]
+
+
+def _functions(name, stub, solution):
+    """{"broken" | "correct": (a cell defining it, the stub with it as its body)} for the exercise ``name``."""
+    parameters = ", ".join(argument.arg for argument in ast.parse(stub.source).body[0].args.args)
+    worked = solution.source.replace(f"def {name}_solution(", f"def _worked_{name}(", 1)
+    broken_body = f"    return _spoil(_worked_{name}({parameters}))"
+    return {
+        "broken": (f"{worked}\n\n\ndef {name}({parameters}):\n{broken_body}", filled_stub(stub, broken_body)),
+        "correct": (solution.source.replace(f"def {name}_solution(", f"def {name}(", 1),
+                    filled_stub(stub, solution_body(solution))),
+    }
+
+
+def _run_all_cases(lesson):
+    """The cells Run All executes for every exercise, function and place, and the verdict expected of each check.
+
+    Each case is what a learner's notebook holds from the stub to the worked
+    solution: their function (broken or correct) in a new cell above the stub,
+    in a new cell just above the check, or as the stub's body; then the check,
+    then the worked solution.
+    """
+    notebook = nbformat.read(lesson, as_version=4)
+    setup = next(cell for cell in notebook.cells if cell.cell_type == "code")
+    cells, cases = [nbformat.v4.new_code_cell(setup.source), nbformat.v4.new_code_cell(SPOIL)], []
+    for name, (_, stub, check, _, solution) in exercise_cells(notebook).items():
+        for kind, (function_cell, stub_with_it) in _functions(name, stub, solution).items():
+            for place, verdicts in PLACES.items():
+                sources = {"above the stub": [function_cell, stub.source],
+                           "above the check": [stub.source, function_cell],
+                           "in the stub": [stub_with_it]}[place]
+                cells += [nbformat.v4.new_code_cell(source) for source in sources]
+                cases.append((f"{name}, {kind} function {place}", len(cells), verdicts[kind == "correct"]))
+                cells += [nbformat.v4.new_code_cell(check.source), nbformat.v4.new_code_cell(solution.source)]
+    return cells, cases
+
+
+def _verdict(cell):
+    """"passes", NOT_WRITTEN or "wrong", from a check cell's outputs."""
+    errors = _errors(cell)
+    if not errors:
+        printed = "".join(output.get("text", "") for output in cell.outputs)
+        assert "passed" in printed, printed
+        return "passes"
+    (error,) = errors
+    assert error.ename == "CheckFailed", f"{error.ename}: {error.evalue}"
+    return NOT_WRITTEN if NOT_WRITTEN in error.evalue else "wrong"
+
+
+@pytest.mark.parametrize("lesson", LESSONS_WITH_EXERCISES, ids=lambda path: path.stem)
+def test_run_all_checks_the_learners_own_function(lesson):
+    """Issue 10: a hidden worked solution never passes the check for the learner, wherever they write.
+
+    One fresh kernel per lesson runs its setup cell, then every case's cells
+    in order (the lesson's other cells are left out: an exercise uses only the
+    setup cell's imports, as test_lessons checks).
+    """
+    cells, cases = _run_all_cases(lesson)
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    NotebookClient(notebook, kernel_name="python3", allow_errors=True, timeout=120,
+                   resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    for cell in notebook.cells[:2]:
+        assert not _errors(cell), f"{lesson.name}: setup failed: {_errors(cell)}"
+    found = {case: _verdict(notebook.cells[index]) for case, index, _ in cases}
+    assert found == {case: expected for case, _, expected in cases}

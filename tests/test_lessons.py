@@ -1,5 +1,5 @@
-"""The manifest notebooks/lessons.toml: it matches the lessons, its generated links are current, and
-every lesson's own worked solution passes the self-check the manifest names for it."""
+"""The manifest notebooks/lessons.toml: it matches the lessons and the cells of their exercises, its generated links
+and nbgrader metadata are current, and every lesson's worked solution passes the self-check the manifest names."""
 
 import re
 import shutil
@@ -7,11 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import course_support
 import homework
 import lessons
 import nbformat
 import pytest
-from course_support import lesson_notebook, write_course
+from course_support import defined_function, lesson_notebook, write_course
 
 from gmm_lessons import checks
 
@@ -24,6 +25,9 @@ EXERCISES = [(lesson, exercise) for lesson in LESSONS for exercise in lesson.exe
 MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 lesson_params = pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.path.stem for lesson in LESSONS])
+exercise_params = pytest.mark.parametrize(
+    ("lesson", "exercise"), EXERCISES, ids=[f"{lesson.path.stem}-{exercise.function}" for lesson, exercise in EXERCISES]
+)
 
 
 def _notebook(lesson):
@@ -34,14 +38,20 @@ def _tags(cell):
     return cell.metadata.get("tags", [])
 
 
-def _defined_function(cell):
-    """The name of the function an exercise cell defines."""
-    match = re.search(r"^def (\w+)\(", cell.source, re.MULTILINE)
-    return match[1] if match else None
+def _slide_type(cell):
+    return cell.metadata.get("slideshow", {}).get("slide_type")
+
+
+def _has_marker(cell):
+    return homework.BEGIN_MARKER in cell.source or homework.END_MARKER in cell.source
+
+
+def exercise_cells(lesson):
+    return course_support.exercise_cells(_notebook(lesson))
 
 
 # --------------------------------------------------------------------------
-# The manifest matches the notebooks
+# The manifest matches the notebooks, and every exercise has its layout
 # --------------------------------------------------------------------------
 
 
@@ -57,37 +67,91 @@ def test_the_title_is_the_notebooks_first_heading(lesson):
 
 
 @lesson_params
-def test_the_exercises_are_the_notebooks_exercise_cells_with_their_checks(lesson):
-    """Every cell tagged `exercise` is listed, in order, and the cell after it calls the listed check."""
+def test_the_exercises_are_the_notebooks_stubs_and_solutions_in_order(lesson):
     cells = _notebook(lesson).cells
-    exercise_cells = [index for index, cell in enumerate(cells) if "exercise" in _tags(cell)]
-    assert [_defined_function(cells[index]) for index in exercise_cells] == [
-        exercise.function for exercise in lesson.exercises
-    ]
-    for index, exercise in zip(exercise_cells, lesson.exercises):
-        check_cell = cells[index + 1]
-        assert "check" in _tags(check_cell), f"{lesson.file}: the cell after {exercise.function} is not tagged check"
-        assert check_cell.source.strip() == f"checks.{exercise.check}({exercise.function})"
+    stubs = [defined_function(cell) for cell in cells if "exercise" in _tags(cell)]
+    assert stubs == [exercise.function for exercise in lesson.exercises]
+    solutions = [defined_function(cell) for cell in cells if "solution" in _tags(cell) and cell.cell_type == "code"]
+    assert solutions == [f"{exercise.function}_solution" for exercise in lesson.exercises]
 
 
-@pytest.mark.parametrize(
-    ("lesson", "exercise"), EXERCISES, ids=[f"{lesson.path.stem}-{exercise.function}" for lesson, exercise in EXERCISES]
-)
+@exercise_params
+def test_an_exercise_is_a_note_a_stub_its_check_and_a_folded_solution(lesson, exercise):
+    """The layout that makes Run All judge the learner's function (CONTRIBUTING.md, "A lesson notebook")."""
+    name = exercise.function
+    note, stub, check, heading, solution = exercise_cells(lesson)[name]
+    assert note.cell_type == "markdown" and _tags(note) == [homework.SELF_PACED_NOTE_TAG]
+    assert stub.source.endswith("\n    # YOUR CODE HERE\n    raise NotImplementedError()")
+    assert not _has_marker(stub) and "source_hidden" not in stub.metadata.get("jupyter", {})
+    assert check.source == f"checks.{exercise.check}({name})"
+    assert _tags(check) == ["check", "raises-exception"]
+    assert heading.cell_type == "markdown" and _tags(heading) == ["solution"]
+    assert re.match(rf"#+ Worked solution: `{name}`\n", heading.source)
+    assert solution.cell_type == "code" and _tags(solution) == ["solution"]
+    assert solution.metadata["jupyter"]["source_hidden"] is True
+    assert solution.source.startswith(f"def {name}_solution(")
+    # On slides: the task and the stub on the exercise's slide, the check below them, the solution on its own.
+    assert [_slide_type(cell) for cell in (note, stub, check, heading, solution)] == ["-", "-", "-", "subslide", "-"]
+
+
+@lesson_params
+def test_solution_markers_are_only_in_worked_solution_cells(lesson):
+    """nbgrader stops at a marker in a cell that is not a solution cell; `make student` would leave it in."""
+    for index, cell in enumerate(_notebook(lesson).cells):
+        if _has_marker(cell):
+            assert cell.cell_type == "code" and "solution" in _tags(cell), f"{lesson.file} cell {index}"
+
+
+@lesson_params
+def test_only_the_check_uses_the_learners_function(lesson):
+    """Later cells use the package's reference, so they run whatever the learner wrote (or did not)."""
+    cells = _notebook(lesson).cells
+    for exercise in lesson.exercises:
+        uses = re.compile(rf"(?<![\w.]){exercise.function}\b")
+        users = [index for index, cell in enumerate(cells) if cell.cell_type == "code" and uses.search(cell.source)
+                 and not {"exercise", "check"} & set(_tags(cell))]
+        assert users == [], f"{lesson.file}: cells {users} use the learner's {exercise.function}"
+
+
+@lesson_params
+def test_the_nbgrader_metadata_follows_the_manifest(lesson):
+    """Checks are locked grade cells worth the manifest's points, worked solutions solution cells; nothing else."""
+    expected = {}
+    for exercise in lesson.exercises:
+        _, _, check, _, solution = exercise_cells(lesson)[exercise.function]
+        expected[check.id] = {"grade": True, "solution": False, "locked": True, "points": exercise.points,
+                              "grade_id": f"check_{exercise.function}", "schema_version": 3}
+        expected[solution.id] = {"grade": False, "solution": True, "locked": False,
+                                 "grade_id": f"{exercise.function}_solution", "schema_version": 3}
+    found = {cell.id: cell.metadata["nbgrader"] for cell in _notebook(lesson).cells if "nbgrader" in cell.metadata}
+    assert found == expected
+
+
+def test_the_nbgrader_metadata_needs_each_exercises_check_cell():
+    index, lesson = next((index, lesson) for index, lesson in enumerate(LESSONS) if lesson.exercises)
+    notebook = _notebook(lesson)
+    notebook.cells = [cell for cell in notebook.cells if "check" not in _tags(cell)]
+    call = f"checks.{lesson.exercises[0].check}({lesson.exercises[0].function})"
+    with pytest.raises(ValueError, match=re.escape(f"{lesson.file}: expected one cell tagged 'check' that is {call}")):
+        lessons.with_links(notebook, LESSONS, index)
+
+
+@exercise_params
 def test_the_worked_solution_passes_its_check(lesson, exercise):
-    """The lesson's own solution (the exercise cell as stored), run after the setup cell, passes the check.
+    """The lesson's worked solution ``<name>_solution``, run after the setup cell, passes the check of ``<name>``.
 
     The setup cell is the lesson's first code cell (imports and ``rng`` only):
     an exercise may use what it imports and nothing else.
     """
     cells = _notebook(lesson).cells
     setup = next(cell for cell in cells if cell.cell_type == "code")
-    (solution,) = [cell for cell in cells if "exercise" in _tags(cell) and _defined_function(cell) == exercise.function]
+    *_, solution = exercise_cells(lesson)[exercise.function]
     assert homework.BEGIN_MARKER in solution.source and homework.END_MARKER in solution.source
     namespace = {}
     # Running the lesson's own cells is the point of this test.
     exec(compile(setup.source, f"{lesson.file} setup cell", "exec"), namespace)  # noqa: S102
-    exec(compile(solution.source, f"{lesson.file} {exercise.function}", "exec"), namespace)  # noqa: S102
-    getattr(checks, exercise.check)(namespace[exercise.function])
+    exec(compile(solution.source, f"{lesson.file} {exercise.function}_solution", "exec"), namespace)  # noqa: S102
+    getattr(checks, exercise.check)(namespace[f"{exercise.function}_solution"])
 
 
 # --------------------------------------------------------------------------

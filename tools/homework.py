@@ -1,13 +1,15 @@
-"""Write student copies of the lessons: solutions removed, outputs cleared.
+"""Write student copies of the lessons: worked solutions removed, outputs cleared.
 
-Every region of a code cell from a line containing ``### BEGIN SOLUTION`` to
-the line containing ``### END SOLUTION`` becomes ``# YOUR CODE HERE`` and
-``raise NotImplementedError()``, indented like the markers (nbgrader's form,
-so instructors who use nbgrader recognise it). Outputs and execution counts
-are cleared; the self-check cells stay, and fail with a one-line message
-until the student writes the function. The lessons are those of
-``SOURCE_DIR/lessons.toml``; they are only read, and an output folder that is,
-contains or lies inside SOURCE_DIR is refused.
+Each exercise of a lesson is a stub (tagged ``exercise``), its self-check
+(tagged ``check``) and a worked solution: a heading and a code cell, both
+tagged ``solution``, the code between ``### BEGIN SOLUTION`` and
+``### END SOLUTION`` (nbgrader's markers). A student copy drops the cells
+tagged ``solution`` and replaces the note for self-paced learners (the cell
+tagged ``self-paced-note``) by the note for students; outputs and execution
+counts are cleared. The stubs and checks stay: each check fails with a
+one-line message until the student writes the function. The lessons are
+those of ``SOURCE_DIR/lessons.toml``; they are only read, and an output
+folder that is, contains or lies inside SOURCE_DIR is refused.
 
 Usage (``make student``)::
 
@@ -24,51 +26,19 @@ import nbformat
 
 BEGIN_MARKER = "### BEGIN SOLUTION"
 END_MARKER = "### END SOLUTION"
-STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
-EXERCISE_TAG = "exercise"
-# Cell metadata that only makes sense for an executed lesson, or that hides the solution from self-paced learners.
+SOLUTION_TAG = lessons.SOLUTION_TAG
+SELF_PACED_NOTE_TAG = "self-paced-note"
+STUDENT_NOTE = "> **Your turn.** Write your code in the stub below, then run the check after it."
+# Cell metadata that only makes sense for an executed lesson, or that folds a cell away.
 LESSON_ONLY_METADATA = ("execution", "collapsed", "scrolled")
 
 
 class MarkerError(ValueError):
-    """A solution marker is missing or unbalanced; the message names the notebook and cell."""
+    """A solution marker outside a cell tagged ``solution``; the message names the notebook and cell."""
 
 
-def strip_solutions(source, where):
-    """Replace every BEGIN/END SOLUTION region of ``source`` by the stub.
-
-    Parameters
-    ----------
-    source : str
-        A code cell's source.
-    where : str
-        Notebook and cell, for error messages.
-
-    Returns
-    -------
-    str
-    """
-    lines = source.split("\n")
-    kept = []
-    inside_from = None
-    for number, line in enumerate(lines, start=1):
-        if BEGIN_MARKER in line:
-            if inside_from is not None:
-                raise MarkerError(
-                    f"{where}: line {number} opens a solution inside the one opened on line {inside_from}"
-                )
-            inside_from = number
-            indent = line[: len(line) - len(line.lstrip())]
-            kept.extend(indent + stub_line for stub_line in STUB)
-        elif END_MARKER in line:
-            if inside_from is None:
-                raise MarkerError(f"{where}: line {number} closes a solution that was never opened ({BEGIN_MARKER})")
-            inside_from = None
-        elif inside_from is None:
-            kept.append(line)
-    if inside_from is not None:
-        raise MarkerError(f"{where}: the solution opened on line {inside_from} is never closed ({END_MARKER})")
-    return "\n".join(kept)
+def _tags(cell):
+    return cell.metadata.get("tags", [])
 
 
 def student_copy(notebook, name):
@@ -77,30 +47,32 @@ def student_copy(notebook, name):
     Raises
     ------
     MarkerError
-        For unbalanced markers, markers outside code cells, or an exercise
-        cell without a solution region; the message names notebook and cell.
+        If a solution marker is in a cell not tagged ``solution`` (it would
+        leave solution text in the copy); the message names notebook and cell.
     """
     copy = nbformat.from_dict(notebook)
     copy.metadata.pop("widgets", None)
+    kept = []
     for index, cell in enumerate(copy.cells):
-        where = f"{name}, cell {index}"
-        has_marker = BEGIN_MARKER in cell.source or END_MARKER in cell.source
-        if cell.cell_type != "code":
-            if has_marker:
-                raise MarkerError(
-                    f"{where}: solution markers belong in code cells, found one in a {cell.cell_type} cell"
-                )
+        if SOLUTION_TAG in _tags(cell):
             continue
-        if EXERCISE_TAG in cell.metadata.get("tags", []) and BEGIN_MARKER not in cell.source:
-            raise MarkerError(f"{where}: an exercise cell has no solution region ({BEGIN_MARKER} ... {END_MARKER})")
-        cell.source = strip_solutions(cell.source, where)
-        cell.outputs = []
-        cell.execution_count = None
+        if BEGIN_MARKER in cell.source or END_MARKER in cell.source:
+            raise MarkerError(
+                f"{name}, cell {index}: solution markers belong only in cells tagged {SOLUTION_TAG!r}, "
+                f"found one in a {cell.cell_type} cell tagged {_tags(cell)}"
+            )
+        if SELF_PACED_NOTE_TAG in _tags(cell):
+            cell.source = STUDENT_NOTE
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
         for key in LESSON_ONLY_METADATA:
             cell.metadata.pop(key, None)
         cell.metadata.get("jupyter", {}).pop("source_hidden", None)
         if cell.metadata.get("jupyter") == {}:
             del cell.metadata["jupyter"]
+        kept.append(cell)
+    copy.cells = kept
     return copy
 
 

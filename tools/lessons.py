@@ -6,8 +6,11 @@ generates what would otherwise be written by hand in many places: the
 navigation cell at the end of every lesson (previous / contents / next, tag
 ``navigation``), the list of lessons on the contents page (the first lesson,
 its cell tagged ``contents``) and the README's lesson table (between
-``<!-- lessons:start -->`` and ``<!-- lessons:end -->``). Only those cells and
-that region are rewritten; every other byte of a notebook stays as it is.
+``<!-- lessons:start -->`` and ``<!-- lessons:end -->``), and the nbgrader
+metadata of every exercise (its check cell a locked grade cell worth the
+manifest's points, its worked solution a solution cell), so that instructors
+can use the lessons as nbgrader source notebooks. Only those cells and that
+region are rewritten; every other byte of a notebook stays as it is.
 
 Usage::
 
@@ -37,6 +40,9 @@ README_END = "<!-- lessons:end -->"
 LESSON_KEYS = {"file": str, "title": str, "learn": str, "exercises": list}
 OPTIONAL_KEYS = {"exercises"}  # a lesson may have none
 EXERCISE_KEYS = {"function": str, "check": str, "points": (int, float)}
+CHECK_TAG = "check"
+SOLUTION_TAG = "solution"
+NBGRADER_SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -238,12 +244,58 @@ def _tagged(notebook, tag, name):
     return cells[0] if cells else None
 
 
+def _exercise_cell(cells, tag, source_test, name, what):
+    found = [cell for cell in cells if tag in cell.metadata.get("tags", []) and source_test(cell.source)]
+    if len(found) != 1:
+        raise ValueError(f"{name}: expected one cell tagged {tag!r} that {what}, found {len(found)}")
+    return found[0]
+
+
+def check_cell(cells, exercise, name):
+    """The cell tagged ``check`` that is exactly ``checks.<check>(<function>)`` (else a ValueError naming it)."""
+    call = f"checks.{exercise.check}({exercise.function})"
+    return _exercise_cell(cells, CHECK_TAG, lambda source: source.strip() == call, name, f"is {call}")
+
+
+def solution_cell(cells, exercise, name):
+    """The cell tagged ``solution`` that defines ``<function>_solution`` (else a ValueError naming it)."""
+    definition = f"def {exercise.function}_solution("
+    return _exercise_cell(cells, SOLUTION_TAG, lambda source: definition in source, name, f"defines {definition}...)")
+
+
+def _nbgrader(grade_id, grade=False, solution=False, locked=False, **extra):
+    """A cell's ``metadata.nbgrader`` in schema version 3 (nbgrader 0.9 wants every one of these keys)."""
+    return {"schema_version": NBGRADER_SCHEMA_VERSION, "grade_id": grade_id, "grade": grade,
+            "solution": solution, "locked": locked, **extra}
+
+
+def _set_nbgrader_metadata(cells, lesson):
+    """nbgrader metadata from the manifest: each check a locked grade cell, each worked solution a solution cell.
+
+    Every other cell loses any nbgrader metadata, so that the grade ids stay
+    unique and the manifest alone says what is graded.
+    """
+    graded = {}
+    for exercise in lesson.exercises:
+        graded[id(check_cell(cells, exercise, lesson.file))] = _nbgrader(
+            f"check_{exercise.function}", grade=True, locked=True, points=exercise.points
+        )
+        solution = solution_cell(cells, exercise, lesson.file)
+        graded[id(solution)] = _nbgrader(f"{exercise.function}_solution", solution=True)
+    for cell in cells:
+        if id(cell) in graded:
+            cell.metadata["nbgrader"] = graded[id(cell)]
+        else:
+            cell.metadata.pop("nbgrader", None)
+
+
 def with_links(notebook, lessons, index):
     """A copy of lesson ``index``'s notebook with its generated cells rewritten (the input is not modified).
 
     The cell tagged ``navigation`` gets the lesson's links (a lesson without
     one gets it appended); on the contents page, the cell tagged ``contents``
-    gets the list of lessons. Cell ids and all other metadata are kept.
+    gets the list of lessons; the exercises' cells get their nbgrader
+    metadata. Cell ids and all other metadata are kept.
     """
     name = lessons[index].file
     copy = nbformat.from_dict(notebook)
@@ -259,6 +311,7 @@ def with_links(notebook, lessons, index):
         raise ValueError(f"{name}: the contents page needs a Markdown cell tagged {CONTENTS_TAG!r} for the lesson list")
     if contents is not None:
         contents.source = contents_markdown(lessons)
+    _set_nbgrader_metadata(copy.cells, lessons[index])
     return copy
 
 
@@ -299,7 +352,7 @@ def stale_files(source_dir="notebooks", readme="README.md"):
 
 
 def write_links(source_dir="notebooks", readme="README.md"):
-    """Rewrite the out-of-date navigation cells, contents list and README table; returns the paths written."""
+    """Rewrite the out-of-date navigation cells, nbgrader metadata, lesson list and README table; returns the paths."""
     stale = stale_files(source_dir, readme)
     for path, text in stale.items():
         path.write_text(text, encoding="utf-8")

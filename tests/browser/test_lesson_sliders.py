@@ -1,7 +1,8 @@
 """Every lesson with sliders, run in JupyterLab in headless Chromium, with every slider moved.
 
 For each lesson that shows widgets, the test opens it in a real JupyterLab
-(see conftest.py), runs all cells, and fails on any error or stderr output,
+(see conftest.py), runs all cells, and fails on any error or stderr output
+(but the expected "not implemented yet" of a check under an exercise's stub),
 on a cell that did not run, on a widget that did not render, and on any
 console error or uncaught exception in the page. Then it moves every slider
 a few steps with the keyboard, as a person would, and checks that the
@@ -101,15 +102,22 @@ RUN_ALL_DONE = "() => window.__gmmRunAll.done && (" + KERNEL_IDLE + ")()"
 # What ran and what went wrong, from the notebook's model and the rendered page.
 NOTEBOOK_REPORT = """() => {
     const panel = window.__gmmPanel;
-    const report = {kernel: panel.sessionContext.session.kernel.name, notRun: [], errors: [], domErrors: []};
+    const report = {kernel: panel.sessionContext.session.kernel.name, notRun: [], errors: [], domErrors: [],
+                    expectedFailures: 0};
     panel.content.widgets.forEach((cell, index) => {
         if (cell.model.type !== 'code') return;
         const source = cell.model.sharedModel.getSource();
         if (source.trim() && cell.model.executionCount === null) report.notRun.push(index + 1);
         const outputs = cell.model.outputs;
+        // A self-check under an exercise's stub fails until the learner writes the function: expected.
+        const checkOfStub = (cell.model.getMetadata('tags') || []).includes('raises-exception');
         for (let i = 0; i < outputs.length; i++) {
             const output = outputs.get(i).toJSON();
-            if (output.output_type === 'error') {
+            if (checkOfStub && output.output_type === 'error' && output.ename === 'CheckFailed'
+                && String(output.evalue).includes('is not implemented yet')) {
+                cell.node.dataset.gmmExpectedFailure = 'true';
+                report.expectedFailures += 1;
+            } else if (output.output_type === 'error') {
                 report.errors.push(`cell ${index + 1}: ${output.ename}: ${output.evalue}`);
             } else if (output.output_type === 'stream' && output.name === 'stderr') {
                 const text = [].concat(output.text).join('').slice(0, 500);
@@ -119,6 +127,7 @@ NOTEBOOK_REPORT = """() => {
     });
     const notebook = panel.content.node;
     for (const node of notebook.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]')) {
+        if (node.closest('[data-gmm-expected-failure]')) continue;
         report.domErrors.push('stderr/traceback output: ' + node.innerText.slice(0, 500));
     }
     for (const node of notebook.querySelectorAll('.jp-OutputArea-output')) {
@@ -326,7 +335,9 @@ def test_every_slider_moves_what_it_controls(lesson, browser, jupyterlab, build_
         assert report["kernel"] == "python3", f"the lesson ran in kernel {report['kernel']!r}"
         problems = report["errors"] + report["domErrors"] + _log_console_problems(page)
         assert not problems, "error output after running all cells:\n" + "\n".join(problems)
-        assert run_all.get("result") is True, f"notebook:run-all-cells did not complete: {run_all}"
+        # JupyterLab's run-all answers false when a cell failed, also a check tagged raises-exception that it ran past.
+        completed = run_all.get("result") is True or (run_all.get("result") is False and report["expectedFailures"])
+        assert completed, f"notebook:run-all-cells did not complete: {run_all}"
         assert not report["notRun"], f"cells {report['notRun']} did not run"
 
         # The widget views render once their models arrive; wait until the slider count stops growing.
