@@ -5,6 +5,7 @@
 #   make notebooks  re-execute every lesson in a fresh kernel and store its outputs
 #   make student    homework copies of every lesson, solutions removed, in build/student
 #   make slides     a reveal.js slide deck of every lesson, for offline use, in build/slides
+#   make site       the course as a static website that works offline (file:// or any static host), in build/site
 #   make links      regenerate every lesson's previous/contents/next links and the lesson tables
 #   make benchmark  time the EM iteration (vs scikit-learn, the original lesson), each lesson and slider
 
@@ -13,8 +14,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SLIDES_ASSETS := tools/slides/node_modules/.installed
+SITE_VENV := .venv-site
+SITE_INSTALLED := $(SITE_VENV)/.installed
+SITE_ASSETS := tools/site/node_modules/.installed
 
-.PHONY: setup lab test check notebooks student slides links benchmark
+.PHONY: setup lab test check notebooks student slides site links benchmark
 
 setup: $(INSTALLED)
 
@@ -46,7 +50,8 @@ ALLOW_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(INSTALLED)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ALLOW_ROOT)
 
-test: $(INSTALLED)
+# The site's virtualenv and npm assets too: tests/test_site.py builds the website and opens every page.
+test: $(INSTALLED) $(SITE_INSTALLED) $(SITE_ASSETS)
 	$(BIN)/python -m pytest
 
 # Naming tests/ leaves the notebooks (nbval) out; the three ignored run lessons in kernels, build
@@ -73,6 +78,24 @@ student: $(INSTALLED)
 # tools/slides/package-lock.json, installed again only when the lock file changes.
 slides: $(INSTALLED) $(SLIDES_ASSETS)
 	$(BIN)/python tools/slides.py notebooks build/slides
+
+# The course as a website in build/site (open build/site/index.html, or publish the folder on any static
+# host). Pages show the committed outputs; SITE_EXECUTE=1 executes each lesson first, storing its widget
+# state, so that its sliders work on the page without a kernel. Jupyter Book 1 (requirements-site.txt)
+# lives in its own .venv-site; MathJax, require.js and the widget manager are the npm packages pinned in
+# tools/site/package-lock.json.
+site: $(INSTALLED) $(SITE_INSTALLED) $(SITE_ASSETS)
+	$(BIN)/python tools/website.py notebooks build/site
+
+$(SITE_INSTALLED): requirements-site.txt
+	$(PYTHON) -m venv $(SITE_VENV)
+	$(SITE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SITE_VENV)/bin/python -m pip install --quiet -r requirements-site.txt
+	touch $@
+
+$(SITE_ASSETS): tools/site/package.json tools/site/package-lock.json
+	npm ci --prefix tools/site --no-audit --no-fund
+	touch $@
 
 # After editing notebooks/lessons.toml: rewrite the navigation cell of every lesson, the list of
 # lessons on the contents page and the README's lesson table (only those; nothing is executed).
