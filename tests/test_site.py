@@ -98,7 +98,8 @@ def _png(colour):
 
 WIDGET_SOURCE = """\
 import base64, ipywidgets as w
-images = [w.Image(value=base64.b64decode(png), format="png", layout=w.Layout(width="60px")) for png in PNGS]
+images = [w.Image(value=base64.b64decode(png), format="png", layout=w.Layout(width=f"{60 + 30 * i}px"))
+          for i, png in enumerate(PNGS)]
 slider = w.IntSlider(value=0, min=0, max=1, description="frame")
 text = w.IntText(value=0)
 stack = w.Stack(images, selected_index=0)
@@ -123,8 +124,8 @@ def widget_site(tmp_path_factory):
     ])
     NotebookClient(notebook, timeout=120, store_widget_state=True).execute()
     nbformat.write(notebook, source / "00_widgets.ipynb")
-    (source / "lessons.toml").write_text('[[lesson]]\nfile = "00_widgets.ipynb"\ntitle = "00 · Widgets"\nlearn = "a test"\n',
-                                        encoding="utf-8")
+    manifest = '[[lesson]]\nfile = "00_widgets.ipynb"\ntitle = "00 · Widgets"\nlearn = "a test"\n'
+    (source / "lessons.toml").write_text(manifest, encoding="utf-8")
     output = tmp_path_factory.mktemp("widget-site") / "site"
     website.build_site(source, output)
     return output
@@ -234,10 +235,11 @@ def test_a_stored_slider_changes_its_linked_widgets_without_kernel_or_network(wi
     page = tab.open(widget_site / "00_widgets.html")
     page.wait_for_selector(".widget-slider .noUi-handle", timeout=PAGE_TIMEOUT_MS)
     text = page.locator(".widget-text input")
-    visible_image = "() => [...document.querySelectorAll('.widget-stack img')].findIndex(i => i.offsetParent !== null)"
-    assert text.input_value() == "0" and page.evaluate(visible_image) == 0
+    # The Stack shows only its selected image; the two images differ in width (60 and 90 px).
+    shown_width = "() => [...document.querySelectorAll('img.widget-image')].map(i => i.getBoundingClientRect().width)"
+    assert text.input_value() == "0" and page.evaluate(shown_width) == [60]
     page.locator(".widget-slider .noUi-handle").focus()
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.querySelector('.widget-text input').value === '1'", timeout=5_000)
-    assert page.evaluate(visible_image) == 1
+    page.wait_for_function(f"() => ({shown_width})().join() === '90'", timeout=5_000)
     tab.assert_clean()

@@ -55,6 +55,7 @@ NODE_MODULES = SITE_DIR / "node_modules"
 SITE_BIN = ROOT / ".venv-site" / "bin"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+REQUIRE_PATHS = "require-paths.js"  # tells require.js where the widget manager's files are
 EXECUTE_TIMEOUT = 300  # seconds per lesson
 
 # What each npm package contributes to _static/vendor/<name>/ (globs relative to the package).
@@ -64,8 +65,8 @@ VENDOR_FILES = {
     "mathjax": ("mathjax", ["LICENSE", "es5/tex-chtml.js", "es5/input/**/*", "es5/output/chtml/**/*",
                             "es5/a11y/**/*", "es5/sre/**/*", "es5/ui/**/*", "es5/adaptors/**/*"]),
     "requirejs": ("requirejs", ["require.js"]),
-    "html-manager": ("@jupyter-widgets/html-manager", ["dist/embed-amd.js", "dist/*.woff*", "dist/*.ttf",
-                                                       "dist/*.eot", "dist/*.svg"]),
+    # Its icon fonts as woff2, woff and ttf (every browser takes one of them); not its eot and svg copies.
+    "html-manager": ("@jupyter-widgets/html-manager", ["dist/embed-amd.js", "dist/*.woff*", "dist/*.ttf"]),
 }
 
 
@@ -148,25 +149,27 @@ def check_assets(node_modules=NODE_MODULES, site_bin=SITE_BIN):
     """Fail with what to run when the npm assets or the site's virtualenv are missing."""
     missing = [package for package, _ in VENDOR_FILES.values() if not (node_modules / package).is_dir()]
     if missing:
-        raise SiteError(f"npm packages missing in {node_modules} ({', '.join(missing)}): run `npm ci --prefix tools/site`"
-                        " (or `make site`)")
+        raise SiteError(f"npm packages missing in {node_modules} ({', '.join(missing)}): "
+                        "run `npm ci --prefix tools/site` (or `make site`)")
     if not (site_bin / "sphinx-build").is_file():
-        raise SiteError(f"{site_bin / 'sphinx-build'} not found: run `make site` (it makes .venv-site from requirements-site.txt)")
+        raise SiteError(f"{site_bin / 'sphinx-build'} not found: "
+                        "run `make site` (it makes .venv-site from requirements-site.txt)")
 
 
 def copy_vendor_assets(static_dir, node_modules=NODE_MODULES):
-    """Copy the pinned browser assets into ``static_dir/vendor/<name>/``."""
+    """Copy the pinned browser assets into ``static_dir/vendor/<name>/``, and :data:`REQUIRE_PATHS`."""
     for name, (package, patterns) in VENDOR_FILES.items():
         source = node_modules / package
         for pattern in patterns:
             for path in source.glob(pattern):
                 if path.is_file():
                     relative = path.relative_to(source)
-                    if relative.parts[0] in ("es5", "dist"):  # flatten the packages' build folder
+                    if relative.parts[0] == "es5":  # MathJax's build folder: vendor/mathjax/tex-chtml.js
                         relative = Path(*relative.parts[1:])
                     target = static_dir / "vendor" / name / relative
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(path, target)
+    shutil.copyfile(SITE_DIR / REQUIRE_PATHS, static_dir / "vendor" / REQUIRE_PATHS)
 
 
 def write_book_source(course, book_dir, student_dir):
@@ -216,7 +219,7 @@ def run_jupyter_book(book_dir, site_bin=SITE_BIN):
 
 def _run(command):
     result = subprocess.run([str(part) for part in command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+                            text=True, check=False)  # the output is shown on failure
     for line in ANSI_COLOUR.sub("", result.stdout).splitlines():
         if re.search(r"reading sources\.\.\. \[|writing output\.\.\. \[|WARNING|ERROR|Traceback", line):
             print(f"site: {line.strip()}", flush=True)
@@ -252,6 +255,7 @@ def build_site(source_dir="notebooks", output_dir="build/site"):
         remote = remote_loads(html_dir)
         if remote:
             raise SiteError(f"pages would load from the network: {remote}")
+        (html_dir / ".nojekyll").touch()  # GitHub Pages would otherwise hide the folders starting with _
         replace_folder(html_dir, output_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
