@@ -5,7 +5,7 @@ Jupyter Book 1 (Sphinx, sphinx-book-theme, myst-nb; pinned in
 ``requirements-site.txt``, installed in ``.venv-site`` by the Makefile so that
 learners' ``.venv`` never gets it). This script runs in the lessons' ``.venv``
 (it reads the manifest and writes the student copies with ``tools/lessons.py``
-and ``tools/homework.py``) and runs ``jupyter-book`` from ``.venv-site``.
+and ``tools/homework.py``) and runs Jupyter Book's Sphinx from ``.venv-site``.
 
 Steps:
 
@@ -14,7 +14,9 @@ Steps:
    committed outputs are used as they are (no execution); with
    ``SITE_EXECUTE=1`` each lesson is executed first with its widget state
    stored, so that front-end sliders work on the page with no kernel. A lesson
-   without widget state shows each slider's still PNG instead.
+   without widget state shows each slider's still PNG instead. To build from
+   notebooks prepared another way, change :func:`prepare_notebook` (the one
+   place that decides).
 2. Put a "Download" line under each lesson's title: the notebook as committed
    and its student copy (``tools/homework.py``), by relative links that work
    from ``file://``.
@@ -23,9 +25,11 @@ Steps:
 4. Copy MathJax 3, require.js and ``@jupyter-widgets/html-manager`` from
    ``tools/site/node_modules`` (``npm ci --prefix tools/site``) into
    ``_static/vendor``; Sphinx's ``mathjax_path`` and myst-nb's
-   ``nb_ipywidgets_js`` point there, never at a CDN.
-5. Build, then check that no page loads a script, style sheet or image from
-   ``http(s)://``, and replace the output folder in one rename.
+   ``nb_ipywidgets_js`` point there, never at a CDN (``tools/site/require-paths.js``
+   tells require.js where the manager's modules and fonts are).
+5. Build (``jupyter-book config sphinx``, then ``sphinx-build`` without the
+   ``sphinx_thebe`` extension Jupyter Book always adds), then check that no
+   page loads a script, style sheet or image from ``http(s)://``, and replace the output folder in one rename.
 
 Figures carry their alt text in their cell's metadata, in myst-nb's own key
 (``"mystnb": {"image": {"alt": "..."}}``), written in the lesson next to the
