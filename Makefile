@@ -7,6 +7,7 @@
 #   make grade SUBMISSIONS=DIR [TIMEOUT=60] [JOBS=N]
 #                   grade DIR/<student>/NN_name.ipynb with the lessons' checks: build/grades/grades.csv, feedback
 #   make slides     a reveal.js slide deck of every lesson, for offline use, in build/slides
+#   make site       the course as a static website that works offline (file:// or any static host), in build/site
 #   make links      regenerate every lesson's previous/contents/next links and the lesson tables
 #   make benchmark  time the EM iteration (vs scikit-learn, the original lesson), each lesson and slider
 #   make nbgrader-venv  nbgrader, for instructors and its test, in its own .venv-nbgrader (make test sets it up)
@@ -16,8 +17,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SLIDES_ASSETS := tools/slides/node_modules/.installed
+SITE_VENV := .venv-site
+SITE_INSTALLED := $(SITE_VENV)/.installed
+SITE_ASSETS := tools/site/node_modules/.installed
 
-.PHONY: setup lab test check notebooks student grade slides links benchmark nbgrader-venv
+.PHONY: setup lab test check notebooks student grade slides site links benchmark nbgrader-venv
 
 setup: $(INSTALLED)
 
@@ -61,14 +65,16 @@ ALLOW_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(INSTALLED)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ALLOW_ROOT)
 
-test: $(INSTALLED) $(NBGRADER_INSTALLED)
+# The nbgrader and site virtualenvs and the site's npm assets too: tests/test_nbgrader.py runs the real
+# nbgrader, tests/test_site.py builds the website and opens every page.
+test: $(INSTALLED) $(NBGRADER_INSTALLED) $(SITE_INSTALLED) $(SITE_ASSETS)
 	$(BIN)/python -m pytest
 
-# Naming tests/ leaves the notebooks (nbval) out; the four ignored run lessons in kernels (nbgrader too), build
-# slides or drive a browser.
+# Naming tests/ leaves the notebooks (nbval) out; the files ignored run lessons in kernels (grading and
+# nbgrader too), build slides or the website, or drive a browser.
 check: $(INSTALLED)
 	$(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/test_homework.py --ignore=tests/test_slides.py \
-		--ignore=tests/test_nbgrader.py
+		--ignore=tests/test_nbgrader.py --ignore=tests/test_grade.py --ignore=tests/test_site.py
 	$(BIN)/ruff check .
 
 # The lessons are those of notebooks/lessons.toml, in its order (read when the recipe runs, after setup).
@@ -97,6 +103,24 @@ grade: $(INSTALLED)
 # tools/slides/package-lock.json, installed again only when the lock file changes.
 slides: $(INSTALLED) $(SLIDES_ASSETS)
 	$(BIN)/python tools/slides.py notebooks build/slides
+
+# The course as a website in build/site (open build/site/index.html, or publish the folder on any static
+# host). Pages show the committed outputs; SITE_EXECUTE=1 executes each lesson first, storing its widget
+# state, so that its sliders work on the page without a kernel. Jupyter Book 1 (requirements-site.txt)
+# lives in its own .venv-site; MathJax, require.js and the widget manager are the npm packages pinned in
+# tools/site/package-lock.json.
+site: $(INSTALLED) $(SITE_INSTALLED) $(SITE_ASSETS)
+	$(BIN)/python tools/website.py notebooks build/site
+
+$(SITE_INSTALLED): requirements-site.txt
+	$(PYTHON) -m venv $(SITE_VENV)
+	$(SITE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SITE_VENV)/bin/python -m pip install --quiet -r requirements-site.txt
+	touch $@
+
+$(SITE_ASSETS): tools/site/package.json tools/site/package-lock.json
+	npm ci --prefix tools/site --no-audit --no-fund
+	touch $@
 
 # After editing notebooks/lessons.toml: rewrite the navigation cell of every lesson, the list of
 # lessons on the contents page and the README's lesson table (only those; nothing is executed).

@@ -3,8 +3,10 @@
 Every function draws on a given matplotlib ``Axes`` (or makes one) and
 returns the artists it made, so that a widget can update them in place
 instead of redrawing the figure. Component k always has the colour
-``COMPONENT_COLOURS[k]`` (the Okabe-Ito palette, safe for colour-blind
-readers), in every lesson.
+``COMPONENT_COLOURS[k]`` and the marker ``COMPONENT_MARKERS[k]``, in every
+lesson: the eight Okabe-Ito colours (safe for colour-blind readers), then four
+of Paul Tol's muted colours, so that up to 12 components of one figure never
+share a colour, and a distinct marker shape as a second cue.
 """
 
 import numpy as np
@@ -15,15 +17,30 @@ from scipy.stats import norm
 
 from ._validation import check_covariances, check_means, check_plane_data, check_responsibilities
 
-COMPONENT_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+COMPONENT_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000",
+                     "#882255", "#117733", "#332288", "#999933")
+COMPONENT_MARKERS = ("X", "P", "D", "s", "^", "v", "o", "*", "p", "h", "<", ">")
 DATA_COLOUR = "#7f7f7f"
 ELLIPSE_STDS = (1, 2, 3)
 FIGURE_SIZE = (7, 5)
 
 
+def _check_component_index(k):
+    if not 0 <= k < len(COMPONENT_COLOURS):
+        raise ValueError(f"k must be a component index from 0 to {len(COMPONENT_COLOURS) - 1} (the palette has "
+                         f"{len(COMPONENT_COLOURS)} distinct colours and markers), got {k}")
+
+
 def component_colour(k):
-    """The colour of component k (the palette repeats after 8)."""
-    return COMPONENT_COLOURS[k % len(COMPONENT_COLOURS)]
+    """The colour of component k, 0 <= k < 12; no two components share one."""
+    _check_component_index(k)
+    return COMPONENT_COLOURS[k]
+
+
+def component_marker(k):
+    """The marker shape of component k's mean, 0 <= k < 12 (a second cue besides the colour)."""
+    _check_component_index(k)
+    return COMPONENT_MARKERS[k]
 
 
 def coverage_of_ellipse(n_std):
@@ -92,9 +109,9 @@ def plot_points(X, ax, labels=None, size=14, alpha=0.6):
 
 
 def plot_means(means, ax, size=120):
-    """Each mean mu_k as a cross in its component's colour; returns the artists."""
+    """Each mean mu_k as its component's marker in its component's colour; returns the artists."""
     return [
-        ax.plot(mean[0], mean[1], marker="X", markersize=np.sqrt(size), color=component_colour(k),
+        ax.plot(mean[0], mean[1], marker=component_marker(k), markersize=np.sqrt(size), color=component_colour(k),
                 markeredgecolor="white", markeredgewidth=1.2, linestyle="none", zorder=4)[0]
         for k, mean in enumerate(np.asarray(means))
     ]

@@ -138,10 +138,26 @@ def test_responsibility_colours_blend_the_component_colours():
     np.testing.assert_allclose(rgba[2, :3], (first[:3] + second[:3]) / 2)
 
 
-def test_component_colours_are_distinct_and_repeat_after_the_palette():
-    colours = [plotting.component_colour(k) for k in range(len(plotting.COMPONENT_COLOURS))]
-    assert len(set(colours)) == len(colours)
-    assert plotting.component_colour(len(colours)) == colours[0]
+def test_twelve_components_get_distinct_colours_and_distinct_markers():
+    n_components = len(plotting.COMPONENT_COLOURS)
+    assert n_components >= 12
+    colours = [to_rgba(plotting.component_colour(k)) for k in range(n_components)]
+    markers = [plotting.component_marker(k) for k in range(n_components)]
+    assert len(set(colours)) == n_components
+    assert len(set(markers)) == n_components
+
+
+@pytest.mark.parametrize("k", [-1, 12])
+def test_a_component_beyond_the_palette_is_refused_rather_than_given_a_colour_twice(k):
+    with pytest.raises(ValueError, match="k must be a component index"):
+        plotting.component_colour(k)
+    with pytest.raises(ValueError, match="k must be a component index"):
+        plotting.component_marker(k)
+
+
+def test_each_mean_is_drawn_with_its_components_marker():
+    markers = plotting.plot_means(np.zeros((3, 2)), _axes())
+    assert [marker.get_marker() for marker in markers] == [plotting.component_marker(k) for k in range(3)]
 
 
 def test_log_likelihood_curve_marker_follows_the_iteration():
