@@ -22,11 +22,13 @@ PACKAGE_SOURCE = "\n".join(path.read_text() for path in sorted((ROOT / "gmm_less
 
 # Markdown that quotes no quantity: maths, inline code, link targets and HTML tags.
 NOT_PROSE = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|`[^`]*`|\]\([^)]*\)|<[^>]*>", re.DOTALL)
-EQUATION = r"\d+\.\d+(?:\.\d+)?(?:\([a-z]\))?"
+# Bishop's equations, sections and figures: chapter (1 to 14) and number, "9.23", "9.2.1", "9.1(a)".
+EQUATION = r"(?<![\d.])(?:1[0-4]|[1-9])\.\d{1,3}(?:\.\d+)?(?:\([a-z]\))?"
 REFERENCES = re.compile(
     "|".join(
         [
-            rf"\({EQUATION}",  # (9.23), (9.24)-(9.27), (9.23, lesson 03)
+            rf"\({EQUATION}(?:\s*[-–]\s*{EQUATION})?",  # (9.23), (9.17-9.18), (9.24)-(9.27), (9.23, lesson 03)
+            rf"{EQUATION}\)",  # the equation that closes a remark: (= Q + const, 9.74)
             rf"(?:Bishop|[Ss]ections?|[Ff]igures?|[Cc]hapter|[Ee]quations?)\s*\(?{EQUATION}(?:\s*(?:-|–|and)\s*\(?{EQUATION}\)?)*",
             r"(?:Bishop|[Ss]ection|[Ff]igure|[Cc]hapter),?\s+\d+",
             r"[Ll]essons?\s+\d\d(?:\s*(?:-|–|and)\s*\d\d)?",  # lesson 03, lessons 03-05
@@ -99,7 +101,9 @@ def test_every_number_in_the_prose_is_computed(lesson):
     [
         ("the random starts begin 500-740 below the best", ["500", "740"]),  # a range is two quoted numbers
         ("ln p(X) = −1642.0 after 70 iterations", ["-1642.0", "70"]),
+        ("the best run (ln p = -642.0) and the worst (at 21.5)", ["-642.0", "21.5"]),
         ("Bishop (9.24)-(9.27) and figure 9.8, section 9.2.1; lessons 03-05", []),
+        ("with N_k (9.17-9.18); L (= Q + const, 9.74) rises", []),
         ("[03 · The E-step] and (07), as in (Arthur and Vassilvitskii, 2007)", []),
         ("### 3.1 · The ellipses\n$\\pi_1 = 0.3$ and `n_samples=300`", []),
     ],
