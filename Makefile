@@ -5,6 +5,7 @@
 #   make notebooks  re-execute every lesson in a fresh kernel and store its outputs
 #   make student    homework copies of every lesson, solutions removed, in build/student
 #   make slides     a reveal.js slide deck of every lesson, for offline use, in build/slides
+#   make html       every lesson executed with its widget state, as a page in build/html (sliders work, no kernel)
 #   make links      regenerate every lesson's previous/contents/next links and the lesson tables
 #   make benchmark  time the EM iteration (vs scikit-learn, the original lesson), each lesson and slider
 
@@ -13,8 +14,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SLIDES_ASSETS := tools/slides/node_modules/.installed
+HTML_MANAGER_ASSETS := tools/html_manager/node_modules/.installed
 
-.PHONY: setup lab test check notebooks student slides links benchmark
+.PHONY: setup lab test check notebooks student slides html links benchmark
 
 setup: $(INSTALLED)
 
@@ -49,10 +51,11 @@ lab: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
 
-# Naming tests/ leaves the notebooks (nbval) out; the three ignored run lessons in kernels, build
-# slides or drive a browser.
+# Naming tests/ leaves the notebooks (nbval) out; the four ignored run lessons in kernels, build
+# slides or pages, or drive a browser.
 check: $(INSTALLED)
-	$(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/test_homework.py --ignore=tests/test_slides.py
+	$(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/test_homework.py --ignore=tests/test_slides.py \
+		--ignore=tests/test_widget_export.py
 	$(BIN)/ruff check .
 
 # The lessons are those of notebooks/lessons.toml, in its order (read when the recipe runs, after setup).
@@ -74,6 +77,12 @@ student: $(INSTALLED)
 slides: $(INSTALLED) $(SLIDES_ASSETS)
 	$(BIN)/python tools/slides.py notebooks build/slides
 
+# Every lesson executed again with its widget state (the stored notebooks keep none), written as
+# build/html/NN_name.html: its frame sliders work with no kernel, from file://. The widget manager is
+# the npm package pinned in tools/html_manager/package-lock.json; require.js and MathJax are the decks'.
+html: $(INSTALLED) $(SLIDES_ASSETS) $(HTML_MANAGER_ASSETS)
+	$(BIN)/python tools/widget_state.py notebooks build/html
+
 # After editing notebooks/lessons.toml: rewrite the navigation cell of every lesson, the list of
 # lessons on the contents page and the README's lesson table (only those; nothing is executed).
 links: $(INSTALLED)
@@ -83,6 +92,11 @@ $(SLIDES_ASSETS): tools/slides/package.json tools/slides/package-lock.json
 	npm ci --prefix tools/slides --no-audit --no-fund
 	touch $@
 
+$(HTML_MANAGER_ASSETS): tools/html_manager/package.json tools/html_manager/package-lock.json
+	npm ci --prefix tools/html_manager --no-audit --no-fund
+	touch $@
+
 benchmark: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_em_iteration.py
 	$(BIN)/python benchmarks/bench_lessons.py
+	$(BIN)/python benchmarks/bench_sliders_browser.py
