@@ -50,7 +50,6 @@ HTML_MANAGER_PACKAGE = "@jupyter-widgets/html-manager"
 HTML_MANAGER_FILES = {HTML_MANAGER_PACKAGE: ["dist/embed-amd.js", "dist/embed.js.LICENSE.txt", "dist/*.woff2",
                                              "dist/*.woff", "dist/*.ttf", "dist/*.eot", "dist/*.svg"]}
 HTML_MANAGER_URL = f"{slides.VENDOR}/{HTML_MANAGER_PACKAGE}/dist/embed-amd.js"
-WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 CELL_TIMEOUT_S = 600  # a hung cell fails; a slow one (a loaded machine) does not
 
 
