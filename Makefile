@@ -8,6 +8,7 @@
 #                   grade DIR/<student>/NN_name.ipynb with the lessons' checks: build/grades/grades.csv, feedback
 #   make slides     a reveal.js slide deck of every lesson, for offline use, in build/slides
 #   make site       the course as a static website that works offline (file:// or any static host), in build/site
+#   make html       every lesson executed with its widget state, as a page in build/html (sliders work, no kernel)
 #   make links      regenerate every lesson's previous/contents/next links and the lesson tables
 #   make benchmark  time the EM iteration (vs scikit-learn, the original lesson), each lesson and slider
 #   make nbgrader-venv  nbgrader, for instructors and its test, in its own .venv-nbgrader (make test sets it up)
@@ -20,8 +21,9 @@ SLIDES_ASSETS := tools/slides/node_modules/.installed
 SITE_VENV := .venv-site
 SITE_INSTALLED := $(SITE_VENV)/.installed
 SITE_ASSETS := tools/site/node_modules/.installed
+HTML_MANAGER_ASSETS := tools/html_manager/node_modules/.installed
 
-.PHONY: setup lab test check notebooks student grade slides site links benchmark nbgrader-venv
+.PHONY: setup lab test check notebooks student grade slides site html links benchmark nbgrader-venv
 
 setup: $(INSTALLED)
 
@@ -71,10 +73,11 @@ test: $(INSTALLED) $(NBGRADER_INSTALLED) $(SITE_INSTALLED) $(SITE_ASSETS)
 	$(BIN)/python -m pytest
 
 # Naming tests/ leaves the notebooks (nbval) out; the files ignored run lessons in kernels (grading and
-# nbgrader too), build slides or the website, or drive a browser.
+# nbgrader too), build slides, pages or the website, or drive a browser.
 check: $(INSTALLED)
 	$(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/test_homework.py --ignore=tests/test_slides.py \
-		--ignore=tests/test_nbgrader.py --ignore=tests/test_grade.py --ignore=tests/test_site.py
+		--ignore=tests/test_nbgrader.py --ignore=tests/test_grade.py --ignore=tests/test_site.py \
+		--ignore=tests/test_widget_export.py
 	$(BIN)/ruff check .
 
 # The lessons are those of notebooks/lessons.toml, in its order (read when the recipe runs, after setup).
@@ -122,6 +125,12 @@ $(SITE_ASSETS): tools/site/package.json tools/site/package-lock.json
 	npm ci --prefix tools/site --no-audit --no-fund
 	touch $@
 
+# Every lesson executed again with its widget state (the stored notebooks keep none), written as
+# build/html/NN_name.html: its frame sliders work with no kernel, from file://. The widget manager is
+# the npm package pinned in tools/html_manager/package-lock.json; require.js and MathJax are the decks'.
+html: $(INSTALLED) $(SLIDES_ASSETS) $(HTML_MANAGER_ASSETS)
+	$(BIN)/python tools/widget_state.py notebooks build/html
+
 # After editing notebooks/lessons.toml: rewrite the navigation cell of every lesson, the list of
 # lessons on the contents page and the README's lesson table (only those; nothing is executed).
 links: $(INSTALLED)
@@ -131,6 +140,11 @@ $(SLIDES_ASSETS): tools/slides/package.json tools/slides/package-lock.json
 	npm ci --prefix tools/slides --no-audit --no-fund
 	touch $@
 
+$(HTML_MANAGER_ASSETS): tools/html_manager/package.json tools/html_manager/package-lock.json
+	npm ci --prefix tools/html_manager --no-audit --no-fund
+	touch $@
+
 benchmark: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_em_iteration.py
 	$(BIN)/python benchmarks/bench_lessons.py
+	$(BIN)/python benchmarks/bench_sliders_browser.py

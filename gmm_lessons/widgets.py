@@ -1,17 +1,35 @@
 """Slider widgets for the lessons.
 
-Each builder returns a :class:`SliderFigure`: ipywidgets sliders above a
-matplotlib figure shown as a PNG ``Image`` widget. It needs no front-end
-extension beyond ipywidgets itself, and works whatever the matplotlib
-backend. What a slider scrubs is computed when the widget is built; moving a
-slider only moves existing artists and re-renders the PNG.
+Each builder returns a slider figure: ipywidgets sliders above a matplotlib
+figure shown as a PNG ``Image`` widget. It needs no front-end extension
+beyond ipywidgets itself, and works whatever the matplotlib backend. What a
+slider scrubs is computed when the widget is built. There are two kinds:
 
-A builder keeps its pieces reachable (``.sliders``, ``.caption``,
-``.image``, ``.figure``), so a test can move a slider and check what changed.
+- :class:`FrameSliderFigure` (EM iterations, restarts, the epsilon of the
+  k-means limit): a slider over precomputed states. Every state is rendered
+  once, as a palette PNG, into one child of an ipywidgets ``Stack``, and the
+  slider is linked to the Stack's ``selected_index`` in the browser
+  (``jsdlink``). Moving the slider never calls the kernel, so a frame
+  changes within the browser's next frames, and the widget keeps working
+  where there is no kernel at all: the slide decks and an HTML export with
+  its widget state (``tools/widget_state.py``), rendered by
+  ``@jupyter-widgets/html-manager``. Only core ipywidgets models are used,
+  so that manager needs no custom JavaScript (an anywidget would need its
+  module shipped and loaded in every export). The price is the frames'
+  bytes, which are why each frame is a palette PNG and why a 2-D slider
+  (a mean on a 41 x 41 grid) is not one.
+- :class:`SliderFigure` (dragging a mean, the sampling explorer): sliders
+  whose state is computed from their values. Every move goes to the kernel,
+  which moves the figure's animated artists, renders a PNG and sends it back.
+
+Both keep their pieces reachable (``.sliders``, ``.caption``, ``.image``,
+``.figure``, ``.artists``), so a test can move a slider and check what
+changed: for a frame slider, ``.caption`` and ``.image`` are the widgets of
+the frame its value selects, and ``.figure`` is redrawn in that state.
 Builders take the public layouts (responsibilities of shape (n_samples,
 n_components)) and check once that a fit belongs to the data it is drawn on.
-Outside a live kernel (on GitHub, in nbviewer) the widget shows as a still
-image of its first state.
+Outside a live kernel and without widget state (on GitHub, in nbviewer) a
+widget shows as a still image of its first state.
 """
 
 import base64
@@ -29,26 +47,75 @@ from .em import e_step, log_likelihood, lower_bound, m_step
 from .fitting import GMMFit
 
 RENDER_DPI = 90
-PNG_COMPRESS_LEVEL = 1  # fast to encode; the PNG is sent once per slider move
+# zlib levels of a frame (encoded once: small) and of a kernel-backed slider's PNG (one per move: fast).
+PNG_COMPRESS_LEVELS = {False: 6, True: 1}
+MAX_ITERATION_FRAMES = 40  # an EM history slider's frames at most (a frame is 10-25 kB and 15-50 ms to draw)
+EPSILONS_PER_DECADE = 8  # the k-means limit slider's frames: 41 over epsilon 1e-3 .. 1e2
+PALETTE_COLOURS = 128  # the figures' flat colours, their blends and anti-aliasing fit in it
+FRAMES_CLASS = "gmm-frames"
 SLIDER_LAYOUT = widgets.Layout(width="460px")
 SLIDER_STYLE = {"description_width": "170px"}
 
 
-def _png(canvas):
-    buffer = io.BytesIO()
-    width, height = canvas.get_width_height()
-    Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba()).save(
-        buffer, format="png", compress_level=PNG_COMPRESS_LEVEL)
-    return buffer.getvalue()
+class _BlitCanvas:
+    """A figure rendered once without its ``animated`` artists, then redrawn by drawing only those on it.
+
+    Every redraw restores that background and draws the animated artists
+    (blitting), so it costs a few milliseconds however many tick labels the
+    figure has.
+    """
+
+    def __init__(self, figure, artists):
+        self.figure = figure
+        self._animated = list(_flatten(artists.values()))
+        self._canvas = FigureCanvasAgg(figure)
+        for artist in self._animated:
+            artist.set_animated(True)
+        self._canvas.draw()
+        # Lay the figure out once: the axes then stay put while the sliders move.
+        figure.set_layout_engine("none")
+        self._background = self._canvas.copy_from_bbox(figure.bbox)
+        self._palette = None
+
+    def redraw(self):
+        self._canvas.restore_region(self._background)
+        for artist in self._animated:
+            self.figure.draw_artist(artist)
+
+    def png(self, reuse_palette):
+        """The canvas as a palette PNG (a quarter of the bytes of RGBA, and faster to encode and decode).
+
+        With ``reuse_palette``, the colours are mapped onto the palette of the
+        first PNG (under 2 ms, for a kernel-backed slider's every move) and
+        compressed fast; otherwise each PNG gets its own palette and tighter
+        compression (a frame is encoded once and shipped once).
+        """
+        width, height = self._canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), self._canvas.buffer_rgba()).convert("RGB")
+        if reuse_palette and self._palette is not None:
+            image = image.quantize(palette=self._palette, dither=Image.Dither.NONE)
+        else:
+            # The octree quantiser is the fast one (about 5 ms here, against 15 for median cut).
+            image = self._palette = image.quantize(PALETTE_COLOURS, method=Image.Quantize.FASTOCTREE)
+        buffer = io.BytesIO()
+        image.save(buffer, format="png", compress_level=PNG_COMPRESS_LEVELS[reuse_palette])
+        return buffer.getvalue()
 
 
-class SliderFigure(widgets.VBox):
-    """Sliders, a caption and a figure that ``draw`` updates.
+class _StillImage:
+    """The text and still PNG a reader without a kernel or widget state sees (GitHub, nbviewer)."""
 
-    The figure is rendered once without its ``animated`` artists; every
-    slider move restores that background and draws only the animated
-    artists on it (blitting), so an update costs a few milliseconds of
-    drawing plus the PNG encoding, however many tick labels the figure has.
+    def __repr__(self):
+        return f"<{self.title}: move the sliders in a running notebook>"
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        return bundle
+
+
+class SliderFigure(_StillImage, widgets.VBox):
+    """Sliders, a caption and a figure that ``draw`` updates in the kernel at every move.
 
     Parameters
     ----------
@@ -73,14 +140,7 @@ class SliderFigure(widgets.VBox):
         self.image = widgets.Image(format="png")
         self._draw = draw
         self.artists = artists
-        self._animated = list(_flatten(artists.values()))
-        self._canvas = FigureCanvasAgg(figure)
-        for artist in self._animated:
-            artist.set_animated(True)
-        self._canvas.draw()
-        # Lay the figure out once: the axes then stay put while the sliders move.
-        figure.set_layout_engine("none")
-        self._background = self._canvas.copy_from_bbox(figure.bbox)
+        self._canvas = _BlitCanvas(figure, artists)
         self.redraw()
         for slider in self.sliders.values():
             slider.observe(self.redraw, names="value")
@@ -89,18 +149,85 @@ class SliderFigure(widgets.VBox):
     def redraw(self, change=None):
         """Redraw for the sliders' current values."""
         self.caption.value = self._draw(**{name: slider.value for name, slider in self.sliders.items()})
-        self._canvas.restore_region(self._background)
-        for artist in self._animated:
-            self.figure.draw_artist(artist)
-        self.image.value = _png(self._canvas)
+        self._canvas.redraw()
+        self.image.value = self._canvas.png(reuse_palette=True)
 
-    def __repr__(self):
-        return f"<{self.title}: move the sliders in a running notebook>"
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
-        bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
-        return bundle
+class FrameSliderFigure(_StillImage, widgets.VBox):
+    """One slider over precomputed states, switched in the browser: a ``Stack`` of one frame per state.
+
+    Each frame is a ``VBox`` of the state's caption (``HTML``) and its figure
+    (a palette PNG ``Image``). The slider's index drives the Stack's
+    ``selected_index`` through ``jsdlink`` (one way: nothing is echoed back
+    to move the slider), so switching frames needs no kernel. In the kernel,
+    moving the slider also redraws ``.figure`` in the selected state (no
+    PNG), so ``.artists`` show what the visible frame shows.
+
+    Parameters
+    ----------
+    title, figure, artists, draw : as for :class:`SliderFigure`
+        ``draw(**{name: value})`` is called once per state while building.
+    name : str
+        The slider's keyword for ``draw`` and its key in ``.sliders``.
+    slider : ipywidgets.IntSlider or ipywidgets.SelectionSlider
+        An IntSlider from 0 (its value is the frame's index), or a
+        SelectionSlider (its ``index`` is).
+    """
+
+    def __init__(self, title, figure, name, slider, draw, artists):
+        self.title = title
+        self.figure = figure
+        self.sliders = {name: slider}
+        self.artists = artists
+        self._name, self._draw = name, draw
+        canvas = _BlitCanvas(figure, artists)
+        self.frames = []
+        for value in self._values():
+            caption = widgets.HTML(draw(**{name: value}))
+            canvas.redraw()
+            image = widgets.Image(value=canvas.png(reuse_palette=False), format="png")
+            self.frames.append(widgets.VBox([caption, image]))
+        self.stack = widgets.Stack(self.frames, selected_index=self._index())
+        self.stack.add_class(FRAMES_CLASS)  # how the browser tests and benchmark tell a frame slider's widget
+        self._link = widgets.jsdlink((slider, self._index_trait()), (self.stack, "selected_index"))
+        self.redraw()
+        slider.observe(self.redraw, names="value")
+        super().__init__([slider, self.stack])
+
+    def _selection(self):
+        return isinstance(self.sliders[self._name], widgets.SelectionSlider)
+
+    def _index_trait(self):
+        return "index" if self._selection() else "value"
+
+    def _values(self):
+        slider = self.sliders[self._name]
+        if self._selection():
+            return [value for _, value in slider.options]
+        if slider.min != 0:
+            raise ValueError(f"a frame slider's IntSlider must start at 0 (its value is the frame), got {slider.min}")
+        return list(range(slider.max + 1))
+
+    def _index(self):
+        return getattr(self.sliders[self._name], self._index_trait())
+
+    def redraw(self, change=None):
+        """Put ``.figure``'s artists in the selected state (the frames themselves are never redrawn)."""
+        self._draw(**{self._name: self.sliders[self._name].value})
+
+    @property
+    def caption(self):
+        """The HTML caption of the frame the slider selects."""
+        return self.frames[self._index()].children[0]
+
+    @property
+    def image(self):
+        """The Image of the frame the slider selects."""
+        return self.frames[self._index()].children[1]
+
+    def payload(self):
+        """(number of frames, bytes of all their PNGs): what the widget ships to the browser, captions aside."""
+        return len(self.frames), sum(len(frame.children[1].value) for frame in self.frames)
 
 
 def _slider(description, value, low, high, step, readout_format=".2f"):
@@ -192,6 +319,24 @@ def _responsibility_figure(X, responsibilities, means, covariances, title, n_std
     return figure, ax, plotting.MixturePlot(ax, X, responsibilities, means, covariances, n_stds=n_stds)
 
 
+def shown_iterations(n_iter):
+    """The iterations 0 .. n_iter an EM history slider shows, one precomputed frame each.
+
+    Every iteration while there are at most MAX_ITERATION_FRAMES; beyond,
+    about MAX_ITERATION_FRAMES of them (a frame or two more), geometrically spaced: every one of
+    the first iterations, where EM moves most, then ever fewer, and always
+    the last. Returns a sorted int array starting at 0 and ending at n_iter.
+    """
+    if n_iter + 1 <= MAX_ITERATION_FRAMES:
+        return np.arange(n_iter + 1)
+    # Rounding merges the first points of a geometric grid; ask for more of them until enough are distinct.
+    for n_points in range(MAX_ITERATION_FRAMES, n_iter + 2):
+        shown = np.unique(np.round(np.geomspace(1, n_iter + 1, n_points)).astype(int) - 1)
+        if len(shown) >= MAX_ITERATION_FRAMES:
+            return shown
+    return np.arange(n_iter + 1)
+
+
 def em_history_explorer(X, fit, curve_from=0):
     """Scrub through a stored EM fit with one iteration slider.
 
@@ -204,7 +349,9 @@ def em_history_explorer(X, fit, curve_from=0):
     X : array-like of shape (n_samples, 2)
     fit : GMMFit
         From ``fit_gmm(X, ..., keep_responsibilities=True)``: the slider
-        scrubs its ``history`` and ``responsibilities_history``.
+        scrubs its ``history`` and ``responsibilities_history``, at the
+        iterations of :func:`shown_iterations` (every one for up to
+        ``MAX_ITERATION_FRAMES`` iterations).
     curve_from : int, default 0
         First iteration the curve's axes show. A poor start's log-likelihood
         can be so low that it flattens the rest of the curve; starting the
@@ -239,9 +386,11 @@ def em_history_explorer(X, fit, curve_from=0):
             f"{_assignment_caption(responsibilities[iteration])}"
         )
 
-    slider = _slider("EM iteration", 0, 0, len(history) - 1, 1)
+    slider = widgets.SelectionSlider(options=[(str(i), i) for i in shown_iterations(fit.n_iter)], value=0,
+                                     description="EM iteration", continuous_update=True, layout=SLIDER_LAYOUT,
+                                     style=SLIDER_STYLE)
     artists = {**mixture.artists, "curve_marker": curve_marker}
-    return SliderFigure("EM iteration explorer", figure, {"iteration": slider}, draw, artists)
+    return FrameSliderFigure("EM iteration explorer", figure, "iteration", slider, draw, artists)
 
 
 def em_half_steps(X, fit):
@@ -570,7 +719,7 @@ def restart_explorer(X, fits):
     artists = {"paths": path_lines, "starts": start_markers, "ellipses": ellipses, "ends": end_markers,
                "selected_run": selected}
     slider = _slider("run (start)", 0, 0, len(fits) - 1, 1)
-    return SliderFigure("Restart explorer", figure, {"run": slider}, draw, artists)
+    return FrameSliderFigure("Restart explorer", figure, "run", slider, draw, artists)
 
 
 def kmeans_limit_explorer(X, means, weights=None, epsilon_range=(1e-3, 1e2), epsilon=1.0):
@@ -589,7 +738,8 @@ def kmeans_limit_explorer(X, means, weights=None, epsilon_range=(1e-3, 1e2), eps
     epsilon_range : (float, float)
         The slider's smallest and largest epsilon.
     epsilon : float, default 1.0
-        Where the slider starts.
+        Where the slider starts (the nearest of its values, which are
+        ``EPSILONS_PER_DECADE`` to a decade, log-spaced from the range's ends).
     """
     X = check_plane_data(X)
     means = np.asarray(means, dtype=float)
@@ -600,7 +750,13 @@ def kmeans_limit_explorer(X, means, weights=None, epsilon_range=(1e-3, 1e2), eps
         return np.repeat(epsilon * np.eye(2)[np.newaxis], n_components, axis=0)
 
     weights, means, _ = check_parameters(weights, means, shared_spherical(1.0), 2)
+    if not 0 < epsilon_range[0] < epsilon_range[1]:
+        raise ValueError(f"epsilon_range must be two increasing positive variances, got {epsilon_range}")
+    if not epsilon > 0:
+        raise ValueError(f"epsilon must be a positive variance, got {epsilon}")
     low, high = np.log10(epsilon_range[0]), np.log10(epsilon_range[1])
+    # The slider's states, EPSILONS_PER_DECADE to a factor of 10: one precomputed frame each.
+    epsilons = np.logspace(low, high, round((high - low) * EPSILONS_PER_DECADE) + 1)
 
     def responsibilities_at(epsilon):
         return e_step(X, weights, means, shared_spherical(epsilon))
@@ -630,9 +786,10 @@ def kmeans_limit_explorer(X, means, weights=None, epsilon_range=(1e-3, 1e2), eps
         return (f"ε = {epsilon:.3g} · mean of max<sub>k</sub> γ(z<sub>nk</sub>) = {mean_certainty:.3f} · "
                 f"points assigned with γ > 0.99: {hard} of {X.shape[0]}")
 
-    slider = widgets.FloatLogSlider(value=epsilon, base=10, min=low, max=high, step=0.05,
-                                    description="shared variance ε", readout_format=".3g", layout=SLIDER_LAYOUT,
-                                    style=SLIDER_STYLE)
+    slider = widgets.SelectionSlider(options=[(f"{value:.3g}", float(value)) for value in epsilons],
+                                     value=epsilons[np.abs(np.log10(epsilons / epsilon)).argmin()],
+                                     description="shared variance ε", continuous_update=True, layout=SLIDER_LAYOUT,
+                                     style=SLIDER_STYLE)
     artists = {"points": mixture.points, "circles": mixture.ellipses, "means": mixture.mean_markers,
                "curve_marker": marker}
-    return SliderFigure("k-means limit explorer", figure, {"epsilon": slider}, draw, artists)
+    return FrameSliderFigure("k-means limit explorer", figure, "epsilon", slider, draw, artists)

@@ -17,7 +17,6 @@ checks what reveal.js and MathJax made of it (deselect it with
 import hashlib
 import json
 import re
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -28,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 import lessons
 import pytest
 import slides
-from browser_support import find_chromium, launch_chromium, skip_or_fail
+from browser_support import ensure_npm_assets, find_chromium, launch_chromium
 from course_support import lesson_notebook, write_course
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -172,23 +171,7 @@ def missing_css_dependencies(css_path, seen=None):
 @pytest.fixture(scope="session")
 def slide_assets():
     """The pinned npm packages, installed with `npm ci` if they are missing or not the pinned versions."""
-    try:
-        slides.check_assets()
-        return slides.NODE_MODULES
-    except slides.SlidesError as missing:
-        reason = str(missing)
-    npm = shutil.which("npm")
-    if npm is None or shutil.which("node") is None:
-        skip_or_fail(f"node and npm are needed to install reveal.js and MathJax for the slides ({reason})")
-    result = subprocess.run(
-        [npm, "ci", "--prefix", str(slides.ASSETS_DIR), "--no-audit", "--no-fund"],
-        capture_output=True,
-        text=True,
-        timeout=NPM_CI_TIMEOUT,
-        check=False,
-    )
-    assert result.returncode == 0, f"npm ci --prefix tools/slides failed:\n{result.stdout}\n{result.stderr}"
-    slides.check_assets()
+    ensure_npm_assets(slides.ASSETS_DIR, slides.check_assets, slides.SlidesError)
     return slides.NODE_MODULES
 
 

@@ -2,14 +2,17 @@
 
 import base64
 import dataclasses
+import io
 import re
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+import ipywidgets
 import numpy as np
 import pytest
+from PIL import Image
 
 import gmm_lessons as gl
 from gmm_lessons import plotting, widgets
@@ -34,7 +37,8 @@ def _facecolours(widget):
 def test_em_history_explorer_scrubs_the_stored_fit(data, fit):
     widget = widgets.em_history_explorer(data, fit)
     slider = widget.sliders["iteration"]
-    assert (slider.min, slider.max, slider.value) == (0, fit.n_iter, 0)
+    assert [value for _, value in slider.options] == list(range(fit.n_iter + 1))
+    assert slider.value == 0
     first_image, first_caption = widget.image.value, widget.caption.value
     for iteration in (1, fit.n_iter // 2, fit.n_iter):
         slider.value = iteration
@@ -149,16 +153,30 @@ def test_restart_explorer_needs_comparable_fits(data):
 def test_kmeans_limit_explorer_hardens_the_responsibilities_as_epsilon_shrinks(data, fit):
     widget = widgets.kmeans_limit_explorer(data, fit.means)
     slider = widget.sliders["epsilon"]
-    slider.value = 10 ** slider.max
+    largest, smallest = slider.options[-1][1], slider.options[0][1]
+    assert (smallest, largest) == pytest.approx((1e-3, 1e2))
+    slider.value = largest
     soft = _facecolours(widget).copy()
-    slider.value = 10 ** slider.min
+    slider.value = smallest
     nearest = ((data[:, None, :] - fit.means[None]) ** 2).sum(axis=2).argmin(axis=1)
     one_hot = np.eye(3)[nearest]
     np.testing.assert_allclose(_facecolours(widget), plotting.responsibility_colours(one_hot), atol=1e-6)
     assert not np.allclose(soft, _facecolours(widget))
     assert f"γ > 0.99: {data.shape[0]} of {data.shape[0]}" in widget.caption.value
     radius = widget.artists["circles"][0][0].width / 2
-    assert radius == pytest.approx(np.sqrt(10 ** slider.min))
+    assert radius == pytest.approx(np.sqrt(smallest))
+
+
+@pytest.mark.parametrize("n_iter", [0, 1, widgets.MAX_ITERATION_FRAMES - 1, widgets.MAX_ITERATION_FRAMES, 97, 1000])
+def test_a_long_em_history_is_shown_at_about_max_frames_iterations_every_early_one(n_iter):
+    shown = widgets.shown_iterations(n_iter)
+    assert shown[0] == 0 and shown[-1] == n_iter and np.all(np.diff(shown) > 0)
+    if n_iter < widgets.MAX_ITERATION_FRAMES:
+        np.testing.assert_array_equal(shown, np.arange(n_iter + 1))
+    else:
+        assert widgets.MAX_ITERATION_FRAMES <= len(shown) <= widgets.MAX_ITERATION_FRAMES + 2
+        np.testing.assert_array_equal(shown[:8], np.arange(8))  # EM moves most at the start
+        assert np.all(np.diff(np.diff(shown)) >= -1)  # gaps grow (rounding aside)
 
 
 def test_em_history_explorer_can_start_the_curve_view_later(data):
@@ -171,10 +189,62 @@ def test_em_history_explorer_can_start_the_curve_view_later(data):
     assert curve_ax.get_xlim()[0] == pytest.approx(1.5)
 
 
-def test_kmeans_limit_explorer_starts_at_the_requested_epsilon(data, fit):
+def test_kmeans_limit_explorer_starts_at_the_nearest_epsilon_it_has_a_frame_for(data, fit):
     widget = widgets.kmeans_limit_explorer(data, fit.means, epsilon=0.3)
-    assert widget.sliders["epsilon"].value == pytest.approx(0.3)
-    assert widget.caption.value.startswith("ε = 0.3 ")
+    epsilons = np.array([value for _, value in widget.sliders["epsilon"].options])
+    np.testing.assert_allclose(np.diff(np.log10(epsilons)), 1 / widgets.EPSILONS_PER_DECADE)
+    nearest = epsilons[np.abs(np.log10(epsilons) - np.log10(0.3)).argmin()]
+    assert widget.sliders["epsilon"].value == nearest != 0.3
+    assert widget.caption.value.startswith(f"ε = {nearest:.3g} ")
+
+
+@pytest.mark.parametrize(("argument", "value", "message"), [
+    ("epsilon", -1.0, "epsilon must be a positive variance"),
+    ("epsilon_range", (1.0, 0.1), "epsilon_range must be two increasing positive variances"),
+])
+def test_kmeans_limit_explorer_rejects_variances_that_are_not_positive(data, fit, argument, value, message):
+    with pytest.raises(ValueError, match=f"^{message}"):
+        widgets.kmeans_limit_explorer(data, fit.means, **{argument: value})
+
+
+def _frame_explorers(data, fit):
+    fits = [gl.fit_gmm(data, 3, init="random", rng=seed, max_iter=10) for seed in range(3)]
+    return {"em_history": widgets.em_history_explorer(data, fit), "restart": widgets.restart_explorer(data, fits),
+            "kmeans_limit": widgets.kmeans_limit_explorer(data, fit.means)}
+
+
+@pytest.mark.parametrize("name", ["em_history", "restart", "kmeans_limit"])
+def test_frame_sliders_switch_a_stack_of_frames_in_the_browser(data, fit, name):
+    """The slider's index is linked (browser-side, one way) to the Stack's selected_index; every state is a
+    frame of its own caption and palette PNG, and .caption/.image are those of the frame the slider selects."""
+    widget = _frame_explorers(data, fit)[name]
+    (slider,) = widget.sliders.values()
+    index_trait = "index" if isinstance(slider, ipywidgets.SelectionSlider) else "value"
+    link = widget._link
+    assert link._model_name == "DirectionalLinkModel"  # jsdlink: slider to Stack only, never back
+    assert (link.source, link.target) == ((slider, index_trait), (widget.stack, "selected_index"))
+    assert widget.children == (slider, widget.stack)
+    assert widget.stack.children == tuple(widget.frames)
+    n_states = len(slider.options) if index_trait == "index" else slider.max + 1
+    assert len(widget.frames) == n_states
+    images = [frame.children[1].value for frame in widget.frames]
+    assert all(Image.open(io.BytesIO(png)).mode == "P" for png in images)
+    assert len(set(images)) == n_states  # every state looks different
+    assert widget.payload() == (n_states, sum(map(len, images)))
+    for index in (n_states - 1, 1):
+        setattr(slider, index_trait, index)
+        assert widget.image is widget.frames[index].children[1]
+        assert widget.caption is widget.frames[index].children[0]
+    widget.redraw()
+    assert widget.image.value == images[1]
+
+
+def test_a_frame_slider_counts_its_frames_from_zero(data, fit):
+    figure, (ax,) = widgets._figure()
+    (line,) = ax.plot([0], [0])
+    with pytest.raises(ValueError, match="must start at 0"):
+        widgets.FrameSliderFigure("t", figure, "i", ipywidgets.IntSlider(value=1, min=1, max=3),
+                                  lambda i: str(i), {"line": line})
 
 
 def test_em_history_explorer_needs_the_kept_responsibilities(data):
@@ -225,6 +295,7 @@ def test_em_history_explorer_draws_the_responsibilities_the_fit_carries(data, fi
     widget = widgets.em_history_explorer(data, dataclasses.replace(fit, responsibilities_history=one_hot))
     widget.sliders["iteration"].value = fit.n_iter
     np.testing.assert_allclose(_facecolours(widget), plotting.responsibility_colours(one_hot[-1]))
+    assert widget.image is widget.frames[-1].children[1]
     assert re.findall(r"■</span> (\d+)", widget.caption.value) == ["100", "100", "100"]
 
 

@@ -122,26 +122,29 @@ class SlidesError(RuntimeError):
     """The slide decks cannot be built (missing assets, a deck that would reach the network, a bad output folder)."""
 
 
-def check_assets(node_modules=NODE_MODULES):
-    """Fail unless every pinned npm package is installed at its pinned version."""
-    pinned = json.loads((ASSETS_DIR / "package.json").read_text(encoding="utf-8"))["dependencies"]
+def check_assets(node_modules=NODE_MODULES, assets_dir=ASSETS_DIR):
+    """Fail unless every npm package pinned in ``assets_dir/package.json`` is installed at its pinned version."""
+    pinned = json.loads((Path(assets_dir) / "package.json").read_text(encoding="utf-8"))["dependencies"]
     for package, version in pinned.items():
         manifest = Path(node_modules) / package / "package.json"
         if not manifest.is_file():
-            raise SlidesError(f"{package} is not installed in {node_modules}: run `npm ci --prefix tools/slides`")
+            raise SlidesError(f"{package} is not installed in {node_modules}: run `npm ci --prefix {assets_dir}`")
         installed = json.loads(manifest.read_text(encoding="utf-8"))["version"]
         if installed != version:
             raise SlidesError(
-                f"{package} {installed} is installed but tools/slides/package.json pins {version}: "
-                "run `npm ci --prefix tools/slides`"
+                f"{package} {installed} is installed but {assets_dir}/package.json pins {version}: "
+                f"run `npm ci --prefix {assets_dir}`"
             )
 
 
-def copy_vendor_assets(output_dir, node_modules=NODE_MODULES):
-    """Copy the files the decks load into ``output_dir/vendor`` (a new folder); returns the paths copied."""
+def copy_vendor_assets(output_dir, node_modules=NODE_MODULES, vendor_files=VENDOR_FILES):
+    """Copy the files the decks load into ``output_dir/vendor`` (a new folder); returns the paths copied.
+
+    ``vendor_files`` maps each npm package to the globs of its files to copy.
+    """
     vendor_dir = Path(output_dir) / VENDOR
     copied = []
-    for package, patterns in VENDOR_FILES.items():
+    for package, patterns in vendor_files.items():
         source_root = Path(node_modules) / package
         for pattern in patterns:
             sources = sorted(path for path in source_root.glob(pattern) if path.is_file())

@@ -1,8 +1,7 @@
 """Fixtures of the browser tests: one JupyterLab server and one headless Chromium per test module.
 
-The server is started here, on 127.0.0.1 with a random token, and serves a
-temporary copy of ``notebooks/`` (JupyterLab writes checkpoints and could
-autosave; the lesson files are never touched). It is shut down in the
+The server (``tests/jupyterlab_server.py``) runs on 127.0.0.1 with a random
+token and serves a temporary copy of ``notebooks/``; it is shut down in the
 fixture's teardown, whatever the tests did. Its log goes to
 ``build/browser-screenshots/jupyterlab.log``.
 
@@ -10,35 +9,13 @@ Finding the browser, and skipping (failing under ``CI=true``) without it, is
 ``tests/browser_support.py``.
 """
 
-import json
-import os
-import secrets
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from browser_support import find_chromium, launch_chromium
+from jupyterlab_server import ServerError, jupyterlab_server
 
-ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ROOT / "notebooks"
-BUILD = ROOT / "build" / "browser-screenshots"
-SETTINGS = Path(__file__).resolve().parent / "jupyterlab-settings"
-
-SERVER_START_TIMEOUT = 90  # seconds; a cold start on 2 cores takes about 5
-
-
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers",
-        "browser: drives JupyterLab in headless Chromium (deselect with -m 'not browser')",
-    )
+BUILD = Path(__file__).resolve().parents[2] / "build" / "browser-screenshots"
 
 
 @pytest.fixture(scope="session")
@@ -52,60 +29,6 @@ def build_dir():
     return BUILD
 
 
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _status(base_url, token):
-    try:
-        with urllib.request.urlopen(f"{base_url}/api/status?token={token}", timeout=2) as response:
-            return json.load(response)
-    except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError):
-        return None
-
-
-class JupyterLabServer:
-    def __init__(self, base_url, token, root_dir, log_path):
-        self.base_url = base_url
-        self.token = token
-        self.root_dir = root_dir
-        self.log_path = log_path
-
-    def url(self, path):
-        separator = "&" if "?" in path else "?"
-        return f"{self.base_url}/{path.lstrip('/')}{separator}token={self.token}"
-
-    def log_tail(self, n_chars=4000):
-        return self.log_path.read_text(errors="replace")[-n_chars:]
-
-
-def _stop(process, base_url, token):
-    """Ask the server to shut down (it stops its kernels), then terminate, then kill its process group."""
-    if process.poll() is None:
-        request = urllib.request.Request(f"{base_url}/api/shutdown?token={token}", method="POST")
-        try:
-            urllib.request.urlopen(request, timeout=5).close()
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
-    # The server runs in its own process group (start_new_session): whatever is left of it
-    # and its kernels goes with it.
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    process.wait(timeout=10)
-
-
 # The server and the browser live for one test module (today the only one, so: one of each for the
 # whole suite). Module scope, not session scope, because playwright's sync API cannot start while
 # another instance of it is running in the same process: other tests (tests/test_slides.py) use it
@@ -115,78 +38,11 @@ def _stop(process, base_url, token):
 @pytest.fixture(scope="module")
 def jupyterlab(chromium_path, build_dir, tmp_path_factory):
     """A JupyterLab server on 127.0.0.1, with a random token, serving a copy of the lessons."""
-    home = tmp_path_factory.mktemp("jupyterlab")
-    root_dir = home / "notebooks"
-    shutil.copytree(NOTEBOOKS, root_dir, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    settings_dir = home / "settings"
-    shutil.copytree(SETTINGS, settings_dir)
-    for name in ("workspaces", "runtime", "config", "data", "ipython"):
-        (home / name).mkdir()
-
-    env = dict(os.environ)
-    env.update(
-        JUPYTERLAB_SETTINGS_DIR=str(settings_dir),
-        JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
-        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-        # Neither the user's configuration, extensions and IPython startup files change what is
-        # tested, nor do the tests leave anything (history, signatures) in the user's folders.
-        JUPYTER_CONFIG_DIR=str(home / "config"),
-        JUPYTER_DATA_DIR=str(home / "data"),
-        IPYTHONDIR=str(home / "ipython"),
-        PYDEVD_DISABLE_FILE_VALIDATION="1",
-    )
-    env.pop("JUPYTER_TOKEN", None)
-    token = secrets.token_hex(24)
-    log_path = build_dir / "jupyterlab.log"
-    for attempt in range(1, 4):
-        port = _free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        command = [
-            sys.executable,
-            "-m",
-            "jupyter",
-            "lab",
-            "--no-browser",
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={root_dir}",
-            "--LabApp.expose_app_in_browser=True",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        ]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            command.append("--allow-root")
-        with open(log_path, "wb") as log:
-            process = subprocess.Popen(
-                command,
-                cwd=home,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group: teardown can end it and its kernels
-            )
-        server = JupyterLabServer(base_url, token, root_dir, log_path)
-        try:
-            deadline = time.monotonic() + SERVER_START_TIMEOUT
-            while _status(base_url, token) is None:
-                if process.poll() is not None:
-                    break
-                if time.monotonic() > deadline:
-                    pytest.fail(
-                        f"JupyterLab did not answer within {SERVER_START_TIMEOUT} s:\n{server.log_tail()}",
-                        pytrace=False,
-                    )
-                time.sleep(0.25)
-            else:
-                yield server
-                return
-        finally:
-            _stop(process, base_url, token)
-        # It exited before answering; another program may have taken the free port meanwhile.
-        if "already in use" not in server.log_tail() or attempt == 3:
-            pytest.fail(f"JupyterLab exited with code {process.returncode}:\n{server.log_tail()}", pytrace=False)
+    try:
+        with jupyterlab_server(tmp_path_factory.mktemp("jupyterlab"), build_dir / "jupyterlab.log") as server:
+            yield server
+    except ServerError as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture(scope="module")

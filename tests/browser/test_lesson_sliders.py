@@ -31,6 +31,7 @@ except ImportError:  # the fixtures skip (or fail, under CI=true) without playwr
     PlaywrightError = OSError
 
 import lessons
+from browser_support import IMAGE_DIGEST
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -180,17 +181,7 @@ SNAPSHOT = """async (index) => {
     // ipywidgets 8 draws sliders with noUiSlider; its API has the exact position (aria-valuenow is rounded).
     const target = slider.querySelector('.noUi-target');
     const noUi = target && target.noUiSlider;
-    async function digest(img) {
-        if (!img.src) return null;
-        try {
-            const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
-            let hash = 0x811c9dc5;  // FNV-1a, 32 bits
-            for (const byte of bytes) { hash ^= byte; hash = Math.imul(hash, 0x01000193) >>> 0; }
-            return `${bytes.length}:${hash.toString(16)}`;
-        } catch (error) {
-            return null;  // a blob URL revoked by an update in flight: measure again
-        }
-    }
+    const digest = """ + IMAGE_DIGEST + """;
     const images = [];
     for (const img of box.querySelectorAll('img')) {
         images.push({hash: await digest(img), width: img.naturalWidth, complete: img.complete});
