@@ -488,9 +488,11 @@ def lower_bound_explorer(X, fit, curve_from=0):
         return (f"<b>{_half_step_name(half_step)}</b> · ln p(X | θ) = {log_likelihood_now:.3f} · "
                 f"L(q, θ) = {bound:.3f} · KL gap = {log_likelihood_now - bound:.3f}")
 
-    slider = _slider("half-step (E, M, E, ...)", 2 * curve_from + 1, 2 * curve_from, len(steps) - 1, 1)
+    slider = widgets.SelectionSlider(options=[(str(step), step) for step in steps[shown]], value=2 * curve_from + 1,
+                                     description="half-step (E, M, E, ...)", continuous_update=True,
+                                     layout=SLIDER_LAYOUT, style=SLIDER_STYLE)
     artists = {"current": current, "gap_line": gap_line, "bound_bar": bound_bar, "gap_bar": gap_bar}
-    return SliderFigure("Lower-bound explorer", figure, {"half_step": slider}, draw, artists)
+    return FrameSliderFigure("Lower-bound explorer", figure, "half_step", slider, draw, artists)
 
 
 def responsibility_explorer(X, weights, means, covariances, component=0, span=4.0):

@@ -10,8 +10,11 @@ import importlib.util
 import os
 import shutil
 import subprocess
+import time
 
 import pytest
+
+from gmm_lessons.widgets import FRAMES_CLASS
 
 CHROMIUM_CANDIDATES = ("chromium", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -90,3 +93,101 @@ def ensure_npm_assets(assets_dir, check, error):
                             capture_output=True, text=True, timeout=NPM_CI_TIMEOUT, check=False)
     assert result.returncode == 0, f"npm ci --prefix {assets_dir} failed:\n{result.stdout}\n{result.stderr}"
     check()
+
+
+# Moving the frame sliders of a page rendered from stored widget state (an HTML export, a site page).
+KEY_PRESSES = 3
+RENDER_TIMEOUT_MS = 60_000
+SLIDER_TIMEOUT_S = 10.0  # no kernel: a frame changes within milliseconds
+
+
+def widget_models(state, name_ending):
+    """The models of a stored widget state (model id -> model) whose model name ends with ``name_ending``."""
+    return [model for model in state.values() if model["model_name"].endswith(name_ending)]
+
+
+def frame_stacks(state):
+    """The models of the frame Stacks (``gmm_lessons.widgets.FrameSliderFigure``) in a stored widget state."""
+    return [model for model in widget_models(state, "StackModel") if FRAMES_CLASS in model["state"]["_dom_classes"]]
+
+
+# For every slider in a frame widget (its box holds a frame Stack): readout, caption texts, image digests.
+FRAME_SLIDERS = f"""async () => {{
+    const digest = {IMAGE_DIGEST};
+    const result = [];
+    for (const slider of document.querySelectorAll('.widget-slider')) {{
+        let box = slider.parentElement;
+        while (box && !box.querySelector('.{FRAMES_CLASS}')) box = box.parentElement;
+        if (!box) continue;
+        const images = [];
+        for (const img of box.querySelectorAll('.{FRAMES_CLASS} img')) images.push(await digest(img));
+        result.push({{
+            readout: slider.querySelector('.widget-readout').innerText.trim(),
+            captions: Array.from(box.querySelectorAll('.{FRAMES_CLASS} .widget-html')).map((n) => n.innerText.trim()),
+            images: images,
+        }});
+    }}
+    return result;
+}}"""
+
+
+def _frame_sliders(page):
+    return page.evaluate(FRAME_SLIDERS)
+
+
+def move_frame_sliders(browser, path, state):
+    """Open the page at ``path`` offline and move each of its frame sliders; returns how many moved.
+
+    ``state`` is the widget state the page renders (model id -> model): the page
+    is read once every slider and frame of it is drawn. Each frame slider's
+    readout, caption and visible image must change with the keyboard, no request
+    may try to leave the machine and the page may log no error.
+    """
+    n_frames, n_sliders = len(frame_stacks(state)), len(widget_models(state, "SliderModel"))
+    page = browser.new_page(viewport={"width": 1280, "height": 1600})
+    left_machine, errors = [], []
+
+    def route(request_route):
+        if request_route.request.url.startswith(("file://", "blob:", "data:")):
+            request_route.continue_()
+        else:
+            left_machine.append(request_route.request.url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    try:
+        page.goto(path.as_uri())
+        # Every slider of the state renders (kernel-backed ones too; they only cannot redraw), and every frame.
+        page.wait_for_function(f"""() => document.querySelectorAll('.widget-slider').length >= {n_sliders}
+            && document.querySelectorAll('.{FRAMES_CLASS} img').length >= {n_frames}""", timeout=RENDER_TIMEOUT_MS)
+        sliders = _frame_sliders(page)
+        assert len(sliders) >= n_frames, f"{path.name}: {n_frames} frame widgets, {len(sliders)} sliders shown"
+        handles = page.locator(".widget-slider")
+        frame_indices = page.evaluate(f"""() => Array.from(document.querySelectorAll('.widget-slider'))
+            .map((slider, index) => [slider, index])
+            .filter(([slider]) => {{ let box = slider.parentElement;
+                while (box && !box.querySelector('.{FRAMES_CLASS}')) box = box.parentElement; return !!box; }})
+            .map(([, index]) => index)""")
+        for position, index in enumerate(frame_indices):
+            before = sliders[position]
+            handle = handles.nth(index).locator(".noUi-handle")
+            handle.scroll_into_view_if_needed()
+            handle.focus()
+            for _ in range(KEY_PRESSES):
+                page.keyboard.press("ArrowRight")
+            deadline = time.monotonic() + SLIDER_TIMEOUT_S
+            while (after := _frame_sliders(page)[position])["images"] == before["images"]:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+            name = f"{path.name} slider {index + 1}"
+            assert after["readout"] != before["readout"], f"{name}: readout stayed at {before['readout']!r}"
+            assert after["captions"] != before["captions"], f"{name}: caption stayed {before['captions']}"
+            assert after["images"] != before["images"] and all(after["images"]), f"{name}: image unchanged"
+        assert not left_machine, f"{path.name} tried to load from the network: {left_machine}"
+        assert not errors, f"{path.name}: errors in the page: {errors}"
+        return len(frame_indices)
+    finally:
+        page.close()

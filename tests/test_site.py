@@ -12,18 +12,20 @@ that sliders rendered from stored widget state work on a page with no kernel.
 """
 
 import base64
+import json
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import lessons
 import nbformat
 import pytest
 import website
-from browser_support import find_chromium, launch_chromium, skip_or_fail
+from browser_support import find_chromium, frame_stacks, launch_chromium, move_frame_sliders, skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-LESSONS = [path.stem for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))]
+LESSONS = [lesson.path.stem for lesson in lessons.read_lessons(NOTEBOOKS)]
 RAW_DOLLAR_MATHS = re.compile(r"\$[^$\s][^$]*\$")
 PAGE_TIMEOUT_MS = 30_000
 
@@ -43,8 +45,6 @@ def test_every_figure_of_a_lesson_has_alt_text_in_its_cell(lesson):
 
 
 def test_toc_lists_the_lessons_in_manifest_order_with_the_first_as_home():
-    import lessons
-
     course = lessons.read_lessons(NOTEBOOKS)
     toc = website.toc_yaml(course)
     stems = [Path(lesson.file).stem for lesson in course]
@@ -243,3 +243,21 @@ def test_a_stored_slider_changes_its_linked_widgets_without_kernel_or_network(wi
     page.wait_for_function("() => document.querySelector('.widget-text input').value === '1'", timeout=5_000)
     page.wait_for_function(f"() => ({shown_width})().join() === '90'", timeout=5_000)
     tab.assert_clean()
+
+
+WIDGET_STATE_SCRIPT = re.compile(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', re.DOTALL)
+
+
+def _page_widget_state(page_path):
+    """The widget models a page embeds (model id -> model); empty when it embeds none."""
+    found = WIDGET_STATE_SCRIPT.search(page_path.read_text(encoding="utf-8"))
+    return json.loads(found.group(1))["state"] if found else {}
+
+
+def test_every_frame_slider_of_every_lesson_page_moves_without_kernel_or_network(site, browser):
+    """The site executes the lessons with their widget state: on the pages the frame sliders work offline."""
+    states = {lesson: _page_widget_state(site / f"{lesson}.html") for lesson in LESSONS}
+    with_frames = [lesson for lesson, state in states.items() if frame_stacks(state)]
+    assert len(with_frames) >= 3, f"pages with frame sliders: {with_frames}"  # iterations, restarts, the k-means limit
+    moved = sum(move_frame_sliders(browser, site / f"{lesson}.html", states[lesson]) for lesson in with_frames)
+    assert moved >= len(with_frames)

@@ -11,10 +11,10 @@ Steps:
 
 1. Copy every lesson, through :func:`prepare_notebook`, into a staging
    folder next to the output (``notebooks/`` is only read). By default the
-   committed outputs are used as they are (no execution); with
-   ``SITE_EXECUTE=1`` each lesson is executed first with its widget state
-   stored, so that front-end sliders work on the page with no kernel. A lesson
-   without widget state shows each slider's still PNG instead. To build from
+   lesson is executed first with its widget state stored
+   (``tools/widget_state.py``), so that its frame sliders work on the page with
+   no kernel; ``SITE_EXECUTE=0`` uses the committed outputs as they are, and a
+   page then shows each slider's still PNG. To build from
    notebooks prepared another way, change :func:`prepare_notebook` (the one
    place that decides).
 2. Put a "Download" line under each lesson's title: the notebook as committed
@@ -51,6 +51,7 @@ from pathlib import Path
 import homework
 import lessons
 import nbformat
+import widget_state
 from slides import _sibling, remote_resources, replace_folder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +61,6 @@ SITE_BIN = ROOT / ".venv-site" / "bin"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 REQUIRE_PATHS = "require-paths.js"  # tells require.js where the widget manager's files are
-EXECUTE_TIMEOUT = 300  # seconds per lesson
 
 # What each npm package contributes to _static/vendor/<name>/ (globs relative to the package).
 # MathJax 3's tex-chtml.js holds the TeX input and HTML output; TeX extensions, the fonts and the
@@ -81,16 +81,6 @@ class SiteError(Exception):
 def has_widget_state(notebook):
     """Whether the notebook stores widget state (then its sliders work on the page without a kernel)."""
     return bool(notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state"))
-
-
-def execute_with_widget_state(path):
-    """The lesson at ``path`` executed in a fresh kernel, its widget state stored (``SITE_EXECUTE=1``)."""
-    from nbclient import NotebookClient
-
-    notebook = lessons.read_notebook(path)
-    NotebookClient(notebook, timeout=EXECUTE_TIMEOUT, store_widget_state=True, record_timing=False,
-                   resources={"metadata": {"path": str(Path(path).parent)}}).execute()
-    return notebook
 
 
 def without_dead_widget_views(notebook):
@@ -117,12 +107,13 @@ def prepare_notebook(path, execute=None):
     path : Path
         The lesson notebook.
     execute : bool or None
-        Execute it first, storing the widget state; None reads ``SITE_EXECUTE``
-        from the environment ("1" executes).
+        Execute it first (``tools/widget_state.py``), storing the widget state,
+        so that its frame sliders work on the page; None reads ``SITE_EXECUTE``
+        from the environment (executing unless it is "0").
     """
     if execute is None:
-        execute = os.environ.get("SITE_EXECUTE", "") == "1"
-    notebook = execute_with_widget_state(path) if execute else lessons.read_notebook(path)
+        execute = os.environ.get("SITE_EXECUTE", "1") != "0"
+    notebook = widget_state.execute_with_widget_state(path) if execute else lessons.read_notebook(path)
     return without_dead_widget_views(notebook)
 
 
