@@ -33,13 +33,17 @@ widget shows as a still image of its first state.
 """
 
 import base64
+import html
 import io
+import re
+import textwrap
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from . import plotting
 from ._validation import check_count, check_data, check_parameters, check_plane_data, check_rng
@@ -53,6 +57,7 @@ MAX_ITERATION_FRAMES = 40  # an EM history slider's frames at most (a frame is 1
 EPSILONS_PER_DECADE = 8  # the k-means limit slider's frames: 41 over epsilon 1e-3 .. 1e2
 PALETTE_COLOURS = 128  # the figures' flat colours, their blends and anti-aliasing fit in it
 FRAMES_CLASS = "gmm-frames"
+STILL_CAPTION_PT = 13  # the caption over a still image, in pixels of its font
 SLIDER_LAYOUT = widgets.Layout(width="460px")
 SLIDER_STYLE = {"description_width": "170px"}
 
@@ -102,6 +107,28 @@ class _BlitCanvas:
         return buffer.getvalue()
 
 
+def captioned_png(png, caption_html):
+    """The PNG ``png`` with the caption's text (HTML tags dropped) written above it, wrapped to its width.
+
+    The still image of a slider carries its caption too: without a kernel the
+    caption widget is not drawn, and the prose often points at its numbers.
+    """
+    figure = Image.open(io.BytesIO(png)).convert("RGB")
+    font = ImageFont.truetype(font_manager.findfont("DejaVu Sans"), STILL_CAPTION_PT)
+    text = html.unescape(re.sub(r"<[^>]+>", "", caption_html))
+    characters_per_line = max(20, int(figure.width / (0.6 * STILL_CAPTION_PT)))
+    lines = textwrap.wrap(text, characters_per_line) or [""]
+    line_height = int(1.4 * STILL_CAPTION_PT)
+    still = Image.new("RGB", (figure.width, figure.height + line_height * len(lines) + 8), "white")
+    draw = ImageDraw.Draw(still)
+    for number, line in enumerate(lines):
+        draw.text((6, 4 + number * line_height), line, fill="black", font=font)
+    still.paste(figure, (0, line_height * len(lines) + 8))
+    buffer = io.BytesIO()
+    still.save(buffer, format="png")
+    return buffer.getvalue()
+
+
 class _StillImage:
     """The text and still PNG a reader without a kernel or widget state sees (GitHub, nbviewer)."""
 
@@ -110,7 +137,7 @@ class _StillImage:
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
-        bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        bundle["image/png"] = base64.b64encode(captioned_png(self.image.value, self.caption.value)).decode("ascii")
         return bundle
 
 
@@ -380,10 +407,15 @@ def em_history_explorer(X, fit, curve_from=0):
         parameters = history[iteration]
         mixture.update(responsibilities[iteration], parameters.means, parameters.covariances)
         plotting.update_curve_marker(curve_marker, log_likelihoods, iteration)
+        # An iteration left of the curve's view still gets a marker: a triangle at the view's edge pointing to it.
+        off_view = iteration < curve_from
+        if off_view:
+            curve_marker.set_data([curve_from - 0.5], [curve_ax.get_ylim()[0]])
+        curve_marker.set_marker("<" if off_view else "o")
         return (
             f"<b>iteration {iteration}</b> of {len(history) - 1} · "
-            f"log-likelihood {log_likelihoods[iteration]:.2f} · points per component: "
-            f"{_assignment_caption(responsibilities[iteration])}"
+            f"log-likelihood {log_likelihoods[iteration]:.2f}{' (below the curve’s view)' if off_view else ''} · "
+            f"points per component: {_assignment_caption(responsibilities[iteration])}"
         )
 
     slider = widgets.SelectionSlider(options=[(str(i), i) for i in shown_iterations(fit.n_iter)], value=0,
@@ -550,8 +582,9 @@ def likelihood_explorer(X, weights, means, covariances, component=0, span=4.0, n
     ellipses = plotting.plot_ellipses(means, covariances, data_ax)
     mean_markers = plotting.plot_means(means, data_ax)
     top = surface.max()
-    surface_ax.contourf(grid_x1, grid_x2, surface, levels=np.linspace(top - 400.0, top, 21), cmap="viridis",
-                        extend="min")
+    contours = surface_ax.contourf(grid_x1, grid_x2, surface, levels=np.linspace(top - 400.0, top, 21),
+                                   cmap="viridis", extend="min")
+    figure.colorbar(contours, ax=surface_ax, label=r"$\ln p(\mathbf{X})$", shrink=0.85)
     (where,) = surface_ax.plot([start[0]], [start[1]], marker="X", markersize=12,
                                color=plotting.component_colour(component), markeredgecolor="white",
                                linestyle="none")

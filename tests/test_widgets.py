@@ -343,3 +343,28 @@ def test_lower_bound_explorer_starts_its_view_later(data, fit):
     slider = widget.sliders["half_step"]
     assert (slider.options[0][1], slider.value) == (6, 7)
     assert "M-step of iteration 4" in widget.caption.value
+
+
+def test_the_still_image_for_readers_without_a_kernel_carries_the_caption(data, fit):
+    import base64
+    import io
+
+    from PIL import Image
+
+    widget = widgets.likelihood_explorer(data, fit.weights, fit.means, fit.covariances)
+    still = Image.open(io.BytesIO(base64.b64decode(widget._repr_mimebundle_()["image/png"])))
+    figure = Image.open(io.BytesIO(widget.image.value))
+    assert still.width == figure.width and still.height > figure.height  # a caption band above the figure
+    other = widgets.captioned_png(widget.image.value, "<b>another</b> caption")
+    assert other != base64.b64decode(widget._repr_mimebundle_()["image/png"])
+
+
+def test_a_replayed_iteration_left_of_the_curves_view_keeps_a_marker_at_its_edge(data):
+    fit = gl.fit_gmm(data, 3, init="random", rng=3, max_iter=30, keep_responsibilities=True)
+    widget = widgets.em_history_explorer(data, fit, curve_from=2)
+    marker = widget.artists["curve_marker"]
+    widget.sliders["iteration"].value = 0
+    assert marker.get_marker() == "<" and marker.get_xdata()[0] == pytest.approx(1.5)
+    assert "below the curve’s view" in widget.caption.value
+    widget.sliders["iteration"].value = 3
+    assert marker.get_marker() == "o" and marker.get_xdata()[0] == 3
