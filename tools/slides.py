@@ -282,18 +282,18 @@ def exercises_for_slides(notebook):
     lessons' first layout) shows the stub instead, and its worked solution
     follows the check cell on a slide of its own; a cell tagged ``solution``
     (the later layout, already on its own slide) keeps its code without the
-    marker lines. A check's output is not shown: on the slides the stub has
+    marker lines. Stubs and solutions are shown unfolded. A check's output is not shown: on the slides the stub has
     not been solved.
     """
     shown = copy.deepcopy(notebook)
     cells, pending = [], []
     for cell in shown.cells:
-        tags = _tags(cell)
+        tags = set(_tags(cell))
         if EXERCISE_TAG in tags and SOLUTION_REGION.search(cell.source):
             cells.append(_unfolded(cell, stub_source(cell.source)))
             pending = solution_slide(cell)
             continue
-        if SOLUTION_TAG in tags and cell.cell_type == "code":
+        if tags & {SOLUTION_TAG, EXERCISE_TAG} and cell.cell_type == "code":
             cell = _unfolded(cell, without_markers(cell.source))
         elif MARKER_LINE.search(cell.source):
             cell.source = without_markers(cell.source)
