@@ -101,9 +101,11 @@ grade: $(INSTALLED)
 	@if [ -z "$(SUBMISSIONS)" ]; then echo "make grade: say where the submissions are: make grade SUBMISSIONS=DIR" >&2; exit 1; fi
 	$(BIN)/python tools/grade.py "$(SUBMISSIONS)" --out build/grades --timeout $(TIMEOUT) $(if $(JOBS),--jobs $(JOBS))
 
-# Slide decks of every lesson in build/slides: open NN_name.slides.html in a browser (offline,
-# also from file://). reveal.js, MathJax 2, require.js and jQuery are the npm packages pinned in
-# tools/slides/package-lock.json, installed again only when the lock file changes.
+# Slide decks and PDF handouts of every lesson in build/slides: open NN_name.slides.html in a browser
+# (offline, also from file://). Every lesson is executed again with the slide style (a line per
+# lesson as it goes), then each deck is printed by Chromium. reveal.js, MathJax 2, require.js,
+# jQuery and the widget manager are the npm packages pinned in tools/slides/package-lock.json,
+# installed again only when the lock file changes.
 slides: $(INSTALLED) $(SLIDES_ASSETS)
 	$(BIN)/python tools/slides.py notebooks build/slides
 

@@ -30,6 +30,8 @@ import slides
 from browser_support import ensure_npm_assets, find_chromium, launch_chromium
 from course_support import lesson_notebook, write_course
 
+from gmm_lessons.widgets import RENDER_DPI
+
 ROOT = Path(__file__).resolve().parent.parent
 
 LESSONS = [lesson.path for lesson in lessons.read_lessons(ROOT / "notebooks")]
@@ -67,6 +69,15 @@ def expected_slides(notebook_path):
     horizontal = 1 + sum(kind == "slide" for kind in later)
     total = 1 + sum(kind in ("slide", "subslide") for kind in later)
     return horizontal, total
+
+
+def solution_slides_added(notebook_path):
+    """How many worked-solution slides the builder adds: one per exercise cell holding its solution (first layout)."""
+    return sum(
+        slides.EXERCISE_TAG in cell.get("metadata", {}).get("tags", [])
+        and slides.SOLUTION_REGION.search("".join(cell["source"])) is not None
+        for cell in json.loads(notebook_path.read_text(encoding="utf-8"))["cells"]
+    )
 
 
 class _DeckParser(HTMLParser):
@@ -194,8 +205,9 @@ def _deck(deck_dir, lesson):
     return deck_dir / (lesson.stem + slides.DECK_SUFFIX)
 
 
-# Output types nbconvert shows rather than an image/png of the same output.
-PREFERRED_TO_PNG = {"text/html", "text/markdown", "image/svg+xml", "text/latex"}
+# Output types nbconvert shows rather than an image/png of the same output (a widget is drawn by the
+# widget manager from the state the slide run stores).
+PREFERRED_TO_PNG = {"text/html", "text/markdown", "image/svg+xml", "text/latex", slides.DISPLAY_PRIORITY[0]}
 
 lesson_params = pytest.mark.parametrize("lesson", LESSONS, ids=[path.stem for path in LESSONS])
 
@@ -220,6 +232,7 @@ def test_one_deck_per_lesson(built):
 def test_deck_has_a_slide_per_slide_and_subslide_cell(deck_dir, lesson):
     deck = parse_deck(_deck(deck_dir, lesson))
     horizontal, total = expected_slides(lesson)
+    total += solution_slides_added(lesson)
     assert (deck.horizontal, deck.leaves) == (horizontal, total), (
         f"{lesson.name}: expected {horizontal} slides with {total} (sub)slides in all, "
         f"the deck has {deck.horizontal} with {deck.leaves}"
@@ -275,12 +288,65 @@ def test_figures_are_embedded(deck_dir, lesson):
     assert all(url.startswith("data:image/png;base64,") for url in images)
 
 
-def test_slider_outputs_show_their_still_image():
-    """Widget views need a kernel and a widget manager from the web: the decks show the PNG instead."""
+def test_slider_outputs_are_widgets_drawn_from_the_stored_state():
+    """Sliders are live widgets in the decks (vendored widget manager); no output runs JavaScript of its own."""
     priority = slides.DISPLAY_PRIORITY
-    assert "application/vnd.jupyter.widget-view+json" not in priority
+    assert priority[0] == "application/vnd.jupyter.widget-view+json"
     assert "application/javascript" not in priority
-    assert "image/png" in priority
+    assert slides.REVEAL["widget_renderer_url"].startswith(f"{slides.VENDOR}/{slides.WIDGET_MANAGER}/")
+
+
+@lesson_params
+def test_deck_has_no_solution_marker_and_a_stub_per_exercise(deck_dir, lesson):
+    """Every exercise shows its stub; no '### BEGIN/END SOLUTION' text reaches a deck."""
+    html = _deck(deck_dir, lesson).read_text(encoding="utf-8")
+    assert "BEGIN SOLUTION" not in html and "END SOLUTION" not in html
+    exercises = [cell for cell in _cells(lesson) if slides.EXERCISE_TAG in cell.get("metadata", {}).get("tags", [])]
+    assert html.count("NotImplementedError") >= len(exercises)
+    assert html.count("Worked solution") >= len(exercises)
+
+
+def _exercise_notebook(layout):
+    """A lesson with one exercise: the first layout (solution between markers in the exercise cell) or the later."""
+    import nbformat
+
+    body = "    ### BEGIN SOLUTION\n    return x + 1\n    ### END SOLUTION\n"
+    tagged = lambda source, tag, kind="-": nbformat.v4.new_code_cell(  # noqa: E731
+        source, metadata={"tags": [tag], "slideshow": {"slide_type": kind}, "jupyter": {"source_hidden": True}}
+    )
+    check = tagged("checks.check_f(f)", slides.CHECK_TAG)
+    check.outputs = [nbformat.v4.new_output("stream", text="check_f: all cases passed\n")]
+    task = nbformat.v4.new_markdown_cell("## Your turn", metadata={"slideshow": {"slide_type": "slide"}})
+    if layout == "first":
+        cells = [task, tagged(f"def f(x):\n    \"\"\"Add one.\"\"\"\n{body}", slides.EXERCISE_TAG), check]
+    else:
+        stub = "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()"
+        heading = nbformat.v4.new_markdown_cell("### Worked solution: `f`", metadata={
+            "tags": [slides.SOLUTION_TAG], "slideshow": {"slide_type": "subslide"}})
+        cells = [task, tagged(stub, slides.EXERCISE_TAG), check, heading,
+                 tagged(f"def f_solution(x):\n{body}", slides.SOLUTION_TAG)]
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = cells
+    return notebook
+
+
+@pytest.mark.parametrize("layout", ["first", "later"])
+def test_an_exercise_shows_its_stub_then_its_solution_on_a_slide_of_its_own(layout):
+    notebook = _exercise_notebook(layout)
+    before = json.dumps(notebook, sort_keys=True)
+    shown = slides.exercises_for_slides(notebook)
+    assert json.dumps(notebook, sort_keys=True) == before, "the notebook was modified in place"
+    sources = [cell.source for cell in shown.cells]
+    assert not any("SOLUTION\n" in source or source.endswith("SOLUTION") for source in sources), sources
+    stub = next(cell for cell in shown.cells if slides.EXERCISE_TAG in cell.metadata.get("tags", []))
+    assert "raise NotImplementedError()" in stub.source and "return x + 1" not in stub.source
+    assert not stub.metadata.get("jupyter", {}).get("source_hidden"), "the stub is folded on the slides"
+    check = next(index for index, cell in enumerate(shown.cells) if slides.CHECK_TAG in cell.metadata.get("tags", []))
+    assert shown.cells[check].outputs == [], "the check's output (passed) is on the exercise slide"
+    heading, solution = shown.cells[check + 1], shown.cells[check + 2]
+    assert heading.metadata["slideshow"]["slide_type"] == "subslide" and "Worked solution: `f" in heading.source
+    assert "return x + 1" in solution.source and not solution.metadata.get("jupyter", {}).get("source_hidden")
+    assert len({cell.get("id") for cell in shown.cells}) == len(shown.cells), "two cells share an id"
 
 
 def test_a_cell_tagged_to_hide_its_input_keeps_only_its_output(slide_assets):
@@ -309,7 +375,7 @@ def _course(folder, *markdown):
 
 
 def _build_command(source, output):
-    return [sys.executable, str(ROOT / "tools" / "slides.py"), str(source), str(output)]
+    return [sys.executable, str(ROOT / "tools" / "slides.py"), "--no-pdf", str(source), str(output)]
 
 
 @pytest.mark.parametrize(
@@ -332,23 +398,23 @@ def test_only_resources_the_page_loads_count_as_remote(html, loaded):
 
 def test_a_link_to_a_web_page_does_not_stop_the_build(slide_assets, tmp_path):
     source = _course(tmp_path / "course", "Read [Bishop, chapter 9](https://example.org/prml) after this lesson.")
-    (deck,) = slides.build_decks(source, tmp_path / "slides", slide_assets)
+    (deck,) = slides.build_decks(source, tmp_path / "slides", slide_assets, handouts=False)
     assert 'href="https://example.org/prml"' in deck.read_text(encoding="utf-8")
 
 
 def test_an_image_from_the_web_stops_the_build(slide_assets, tmp_path):
     source = _course(tmp_path / "course", "![a figure](https://example.org/figure.png)")
     with pytest.raises(slides.SlidesError, match=r"00_a.ipynb: the deck would load from the network: .*figure.png"):
-        slides.build_decks(source, tmp_path / "slides", slide_assets)
+        slides.build_decks(source, tmp_path / "slides", slide_assets, handouts=False)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["course"], "a failed build left files behind"
 
 
 def test_a_rebuild_replaces_the_previous_build(slide_assets, tmp_path):
     output = tmp_path / "slides"
     two = write_course(tmp_path / "two", {"00_a.ipynb": lesson_notebook("# A"), "01_b.ipynb": lesson_notebook("# B")})
-    slides.build_decks(two, output, slide_assets)
+    slides.build_decks(two, output, slide_assets, handouts=False)
     one = _course(tmp_path / "one", "only one lesson now")
-    (deck,) = slides.build_decks(one, output, slide_assets)
+    (deck,) = slides.build_decks(one, output, slide_assets, handouts=False)
     assert sorted(path.name for path in output.iterdir()) == [deck.name, slides.VENDOR]
     assert "only one lesson now" in deck.read_text(encoding="utf-8")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["one", "slides", "two"]
@@ -379,7 +445,7 @@ def test_an_output_folder_with_other_files_is_not_replaced(tmp_path):
     output.mkdir()
     (output / "notes.txt").write_text("keep me", encoding="utf-8")
     with pytest.raises(slides.SlidesError, match=r"holds files that are not slide decks \(notes.txt\)"):
-        slides.build_decks(source, output)
+        slides.build_decks(source, output, handouts=False)
     assert (output / "notes.txt").read_text(encoding="utf-8") == "keep me"
 
 
@@ -388,7 +454,7 @@ def test_an_output_folder_overlapping_the_lessons_is_refused(tmp_path, output, r
     source = _course(tmp_path / "course")
     before = _digest(sorted(source.iterdir()))
     with pytest.raises(ValueError, match=f"the output folder .* {relation} the lessons' folder {source}"):
-        slides.build_decks(source, tmp_path / output)
+        slides.build_decks(source, tmp_path / output, handouts=False)
     assert _digest(sorted(source.iterdir())) == before
     assert not (source / "slides").exists()
 
@@ -407,6 +473,12 @@ def test_an_unreadable_lesson_stops_the_build_in_one_line_naming_it(tmp_path):
 # --------------------------------------------------------------------------
 
 PAGE_TIMEOUT_MS = 60_000
+PROJECTOR = {"width": 1024, "height": 768}  # the size the slides must be readable at
+MIN_TEXT_PX, MIN_CODE_PX, MIN_TICK_PX = 24, 18, 14
+
+# The widget manager draws each widget's view next to its <script> placeholder.
+WIDGETS_DRAWN = """() => [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')]
+    .every(script => script.parentElement.querySelector('.widget-slider, .jupyter-widgets.widget-container'))"""
 
 # What a deck reports once reveal.js and MathJax are done (Reveal is loaded through require.js).
 DECK_STATE = """() => new Promise(resolve => require([REVEAL], Reveal => resolve({
@@ -417,7 +489,73 @@ DECK_STATE = """() => new Promise(resolve => require([REVEAL], Reveal => resolve
     rawMath: [...document.querySelectorAll('.jp-RenderedMarkdown')]
         .map(element => element.innerText).filter(text => text.includes('$$')).length,
     brokenImages: [...document.images].filter(image => !image.complete || image.naturalWidth === 0).length,
+    notes: document.querySelectorAll('aside.notes').length,
+    notesPlugin: Reveal.hasPlugin('notes'),
+    markers: document.body.innerText.includes('BEGIN SOLUTION') || document.body.innerText.includes('END SOLUTION'),
+    widgets: document.querySelectorAll('.jupyter-widgets .widget-slider').length,
 })))"""
+
+# Every (sub)slide in turn: its height and width on the canvas, the smallest prose and code text on
+# the screen, and for each PNG its scale on the screen and its dpi (null when the PNG does not say).
+MEASURE_SLIDES = """async () => {
+    const Reveal = await new Promise(resolve => require([REVEAL], resolve));
+    const {width, height} = Reveal.getConfig();
+    const dpi = async image => {
+        const bytes = new DataView(await (await fetch(image.src)).arrayBuffer());
+        for (let at = 8; at + 8 < bytes.byteLength; at += 12 + bytes.getUint32(at)) {
+            const type = String.fromCharCode(...[4, 5, 6, 7].map(i => bytes.getUint8(at + i)));
+            if (type === 'pHYs') return bytes.getUint32(at + 8) * 0.0254;
+        }
+        return null;
+    };
+    const smallest = (slide, selector) => Math.min(...[...slide.querySelectorAll(selector)]
+        .filter(element => element.offsetParent !== null && element.innerText.trim())
+        .map(element => parseFloat(getComputedStyle(element).fontSize) * Reveal.getScale()));
+    const slides = [];
+    for (const [h, column] of Reveal.getHorizontalSlides().entries()) {
+        const leaves = column.querySelectorAll(':scope > section');
+        for (let v = 0; v < Math.max(1, leaves.length); v++) {
+            Reveal.slide(h, v);
+            await new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 50)));
+            const slide = Reveal.getCurrentSlide();
+            const figures = [];
+            for (const image of slide.querySelectorAll('img')) {
+                if (!image.naturalWidth) continue;
+                const shown = image.getBoundingClientRect().width / image.naturalWidth;
+                figures.push({shown, dpi: await dpi(image)});
+            }
+            const tooWide = [...slide.querySelectorAll('pre, img, table, .jupyter-widgets')]
+                .filter(element => element.scrollWidth > element.clientWidth + 1 ||
+                    element.getBoundingClientRect().width > width * Reveal.getScale() + 1).length;
+            slides.push({slide: `#/${h}/${v}`, height: slide.scrollHeight, canvas: height, tooWide,
+                text: smallest(slide, '.jp-RenderedMarkdown p, .jp-RenderedMarkdown li, .jp-RenderedMarkdown td'),
+                code: smallest(slide, '.jp-InputArea-editor pre, .jp-OutputArea-output pre'), figures});
+        }
+    }
+    return slides;
+}"""
+
+# Press the right arrow on every slider of the deck; report whether some image of its slide changed.
+MOVE_SLIDERS = """async () => {
+    const Reveal = await new Promise(resolve => require([REVEAL], resolve));
+    const moved = [];
+    for (const [h, column] of Reveal.getHorizontalSlides().entries()) {
+        const leaves = column.querySelectorAll(':scope > section');
+        for (let v = 0; v < Math.max(1, leaves.length); v++) {
+            Reveal.slide(h, v);
+            const slide = Reveal.getCurrentSlide();
+            for (const handle of slide.querySelectorAll('.widget-slider .noUi-handle')) {
+                const images = () => [...slide.querySelectorAll('img')].map(image => image.src).join();
+                const before = images();
+                handle.focus();
+                handle.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight', bubbles: true}));
+                await new Promise(resolve => setTimeout(resolve, 400));
+                moved.push({slide: `#/${h}/${v}`, changed: images() !== before});
+            }
+        }
+    }
+    return moved;
+}"""
 
 
 def has_math(lesson):
@@ -431,13 +569,21 @@ def has_math(lesson):
     )
 
 
-def _open_deck(browser, deck):
-    """Open a deck from file:// and wait for reveal.js and MathJax; its state and what went wrong on the way."""
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
+def _reveal_url():
+    return json.dumps(f"{slides.REVEAL['reveal_url_prefix']}/dist/reveal.js")
+
+
+def _open_deck(browser, deck, script=DECK_STATE):
+    """Open a deck from file:// at projector size, wait for reveal.js, MathJax and the widgets, run ``script``.
+
+    Returns what the script returned and what went wrong on the way (requests that left the
+    machine, failed loads, errors).
+    """
+    page = browser.new_page(viewport=PROJECTOR)
     trouble = {"failed to load": [], "went to the network": [], "error": []}
 
     def on_request(request):
-        if not request.url.startswith(("file:", "data:")):
+        if not request.url.startswith(("file:", "data:", "blob:")):
             trouble["went to the network"].append(request.url)
 
     def on_console(message):
@@ -455,32 +601,133 @@ def _open_deck(browser, deck):
             "window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running",
             timeout=PAGE_TIMEOUT_MS,
         )
-        reveal = json.dumps(f"{slides.REVEAL['reveal_url_prefix']}/dist/reveal.js")
-        state = page.evaluate(DECK_STATE.replace("REVEAL", reveal))
+        # The widget manager replaces each widget's <script> placeholder with its view.
+        page.wait_for_function(WIDGETS_DRAWN, timeout=PAGE_TIMEOUT_MS)
+        result = page.evaluate(script.replace("REVEAL", _reveal_url()))
     finally:
         page.close()
-    return state, {kind: found for kind, found in trouble.items() if found}
+    return result, {kind: found for kind, found in trouble.items() if found}
 
 
-def test_decks_run_offline_in_a_browser(deck_dir):
-    """From file://: reveal.js starts with the expected slides, MathJax typesets, nothing fails to load."""
+@pytest.fixture(scope="module")
+def browser():
     chromium = find_chromium()
     from playwright.sync_api import sync_playwright
 
-    problems = []
     with sync_playwright() as playwright:
-        browser = launch_chromium(playwright, chromium)
-        try:
-            for lesson in LESSONS:
-                state, trouble = _open_deck(browser, _deck(deck_dir, lesson))
-                horizontal, total = expected_slides(lesson)
-                if (state["horizontal"], state["total"]) != (horizontal, total):
-                    problems.append(f"{lesson.name}: reveal.js shows {state}, expected {horizontal}/{total}")
-                if (has_math(lesson) and state["math"] == 0) or state["mathErrors"] or state["rawMath"]:
-                    problems.append(f"{lesson.name}: math not typeset: {state}")
-                if state["brokenImages"]:
-                    problems.append(f"{lesson.name}: {state['brokenImages']} images did not load")
-                problems += [f"{lesson.name}: {kind}: {found}" for kind, found in trouble.items()]
-        finally:
-            browser.close()
+        launched = launch_chromium(playwright, chromium)
+        yield launched
+        launched.close()
+
+
+def _cells(lesson):
+    return json.loads(lesson.read_text(encoding="utf-8"))["cells"]
+
+
+def _slide_type(cell):
+    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
+
+
+@lesson_params
+def test_deck_runs_offline_in_a_browser(browser, deck_dir, lesson):
+    """From file://: the expected slides, maths typeset, notes and their plugin, no marker, nothing remote."""
+    state, trouble = _open_deck(browser, _deck(deck_dir, lesson))
+    horizontal, total = expected_slides(lesson)
+    assert (state["horizontal"], state["total"]) == (horizontal, total + solution_slides_added(lesson)), state
+    assert not ((has_math(lesson) and state["math"] == 0) or state["mathErrors"] or state["rawMath"]), state
+    assert not state["brokenImages"], f"{state['brokenImages']} images did not load"
+    assert not state["markers"], "a solution marker is on a slide"
+    assert state["notes"] == sum(_slide_type(cell) == "notes" for cell in _cells(lesson))
+    assert state["notesPlugin"], "the speaker notes plugin is not loaded"
+    assert not trouble, trouble
+
+
+@pytest.mark.xfail(
+    reason="issue 11 section 2, open: a few slides are still taller than the canvas at lecture-hall sizes: the "
+    "'Your turn' task cells (being rewritten by the exercise layout), the contents cell, long worked solutions "
+    "and two long code cells (the message lists each slide)",
+    strict=False,
+)
+@lesson_params
+def test_every_slide_fits_and_reads_from_the_back_of_the_room(browser, deck_dir, lesson):
+    """At 1024 x 768: no slide taller or wider than the canvas; prose, code and tick labels big enough."""
+    measured, trouble = _open_deck(browser, _deck(deck_dir, lesson), MEASURE_SLIDES)
+    assert not trouble, trouble
+    style = slide_style()
+    tick_pt = min(float(style["xtick.labelsize"]), float(style["ytick.labelsize"]))
+    problems = []
+    for slide in measured:
+        where = f"{lesson.stem} {slide['slide']}"
+        if slide["height"] > slide["canvas"]:
+            problems.append(f"{where}: {slide['height']} px tall on a {slide['canvas']} px canvas")
+        if slide["tooWide"]:
+            problems.append(f"{where}: {slide['tooWide']} elements wider than the slide")
+        if slide["text"] < MIN_TEXT_PX or slide["code"] < MIN_CODE_PX:
+            problems.append(f"{where}: text at {slide['text']:.1f} px, code at {slide['code']:.1f} px")
+        for figure in slide["figures"]:
+            # Only the slider frames (PIL-encoded) carry no dpi: they are drawn at widgets.RENDER_DPI.
+            tick_px = tick_pt * (figure["dpi"] or RENDER_DPI) / 72 * figure["shown"]
+            if tick_px < MIN_TICK_PX:
+                problems.append(f"{where}: a figure's tick labels are {tick_px:.1f} px tall")
     assert not problems, "\n".join(problems)
+
+
+def slide_style():
+    """The slide style's settings (``name: value`` lines of tools/slides/slides.mplstyle)."""
+    lines = slides.SLIDE_STYLE.read_text(encoding="utf-8").splitlines()
+    pairs = (line.split("#")[0].split(":", 1) for line in lines)
+    return {pair[0].strip(): pair[1].strip() for pair in pairs if len(pair) == 2}
+
+
+def _linked_sliders(deck):
+    """How many of a deck's sliders are linked in the front end (jslink), and how many sliders in all."""
+    text = deck.read_text(encoding="utf-8")
+    found = re.search(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', text, re.DOTALL)
+    state = json.loads(found[1])["state"] if found else {}
+    sliders = {key for key, model in state.items() if model["model_name"].endswith("SliderModel")}
+    linked = set()
+    for model in state.values():
+        if model["model_name"] in ("LinkModel", "DirectionalLinkModel"):
+            for end in ("source", "target"):
+                linked.add(model["state"][end][0].removeprefix("IPY_MODEL_"))
+    return len(sliders & linked), len(sliders)
+
+
+@lesson_params
+def test_sliders_move_and_change_their_image(browser, deck_dir, lesson):
+    """With no kernel, every slider linked in the front end changes its slide's image when it moves.
+
+    Kernel-backed sliders (a Python callback draws the next frame) can only show their first
+    state here: while a deck has some, the unchanged ones are an expected failure.
+    """
+    deck = _deck(deck_dir, lesson)
+    moved, trouble = _open_deck(browser, deck, MOVE_SLIDERS)
+    assert not trouble, trouble
+    linked, total = _linked_sliders(deck)
+    assert len(moved) == total, f"{total} sliders in the widget state, {len(moved)} on the slides"
+    stuck = [entry["slide"] for entry in moved if not entry["changed"]]
+    if stuck and len(stuck) <= total - linked:
+        pytest.xfail(f"{len(stuck)} kernel-backed sliders ({stuck}) only show their still image without a kernel")
+    assert not stuck, f"sliders that did not change their image: {stuck}"
+
+
+PDF_PAGE = re.compile(rb"/Type\s*/Page\b")
+
+
+def test_every_deck_has_a_handout(built):
+    output = built[0]
+    for lesson in LESSONS:
+        handout = output / slides.handout_name(lesson.name)
+        assert handout.is_file() and handout.read_bytes().startswith(b"%PDF"), f"{handout.name} was not written"
+
+
+@pytest.mark.xfail(
+    reason="open: Chromium prints one page more than the deck has slides (measured: every handout), cause not found",
+    strict=True,
+)
+def test_a_handout_has_a_page_per_slide(built):
+    output, decks, _, _ = built
+    for lesson, deck in zip(LESSONS, decks):
+        handout = output / slides.handout_name(lesson.name)
+        pages = len(PDF_PAGE.findall(handout.read_bytes()))
+        assert pages == parse_deck(deck).leaves, f"{handout.name}: {pages} pages for {parse_deck(deck).leaves} slides"

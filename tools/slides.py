@@ -1,47 +1,67 @@
-"""Build a reveal.js slide deck of every lesson, for lecturing offline.
+"""Build a reveal.js slide deck and a PDF handout of every lesson, for lecturing offline.
 
-Each lesson of ``SOURCE_DIR/lessons.toml``, ``NN_name.ipynb``, becomes ``NN_name.slides.html`` through
-nbconvert's SlidesExporter, which reads every cell's
-``metadata.slideshow.slide_type`` ("slide", "subslide", "-", "fragment",
-"notes", "skip"). A code cell tagged ``slides-hide-input`` shows only its
-output on the slides (for plotting code a lecture need not show). Figures
-are the notebooks' stored PNG outputs, embedded as base64 ``data:`` URIs; a
-slider's output shows its still PNG (there is no kernel behind a deck).
-Slides taller than the canvas scroll (mouse wheel or touchpad).
+Each lesson of ``SOURCE_DIR/lessons.toml``, ``NN_name.ipynb``, is executed
+afresh (a copy, in a kernel of its own) with the slide style
+``tools/slides/slides.mplstyle`` applied first, so that its figures are drawn
+for a slide (tick labels of 14 pt, see the style file) while the lesson itself
+keeps matplotlib's defaults for JupyterLab readers. The run stores its widget
+state, so the deck's sliders render without a kernel through a vendored
+``@jupyter-widgets/html-manager`` (sliders linked in the front end move;
+kernel-backed ones show their first state).
 
-The decks load reveal.js, require.js, jQuery and MathJax 2 from ``vendor/``
-next to them, by relative paths, copied from the npm packages pinned in
-``tools/slides/package.json`` (installed by ``npm ci --prefix tools/slides``).
-Nothing is fetched from the network, so the output folder can be copied to a
-USB stick and opened from ``file://``. The build fails if a deck would load
-anything (a script, a style sheet, an image) from an ``http://`` or
-``https://`` URL; links to web pages are fine. Links between lessons point at
-their decks.
+The executed copy becomes ``NN_name.slides.html`` through nbconvert's
+SlidesExporter, which reads every cell's ``metadata.slideshow.slide_type``
+("slide", "subslide", "-", "fragment", "notes", "skip"); "notes" cells are
+the speaker notes (reveal.js's notes plugin, press S). A code cell tagged
+``slides-hide-input`` shows only its output. Exercises show their task and a
+stub: the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` of a
+cell tagged ``exercise`` become ``# YOUR CODE HERE`` / ``raise
+NotImplementedError()``, the worked solution (marker lines dropped) gets a
+slide of its own after the check, titled as the solution, and the check's
+output is not shown. Cells tagged ``solution`` (the later layout, which has
+its own solution slide) only lose their marker lines. No marker reaches a deck.
+Each deck is then printed by Chromium (playwright, ``?print-pdf``) to
+``NN_name.pdf``, one slide per page.
 
-The lesson notebooks are only read. Every deck and the vendored files are
-written to a new folder next to the output folder, which then replaces it in
-one rename: two builds at the same time cannot break each other's files (the
-last one wins), and a reader never sees half a build. An output folder that
-holds anything but decks and ``vendor/`` is refused rather than replaced, and
-so is one that is, contains or lies inside SOURCE_DIR.
+The decks load reveal.js, require.js, jQuery, MathJax 2 and the widget manager
+from ``vendor/`` next to them, by relative paths, copied from the npm packages
+pinned in ``tools/slides/package.json`` (installed by ``npm ci --prefix
+tools/slides``). Nothing is fetched from the network, so the output folder can
+be copied to a USB stick and opened from ``file://``. The build fails if a
+deck would load anything (a script, a style sheet, an image) from an
+``http://`` or ``https://`` URL; links to web pages are fine. Links between
+lessons point at their decks.
+
+The lesson notebooks are only read. Every deck, handout and the vendored files
+are written to a new folder next to the output folder, which then replaces it
+in one rename: two builds at the same time cannot break each other's files
+(the last one wins), and a reader never sees half a build. An output folder
+that holds anything but decks, handouts and ``vendor/`` is refused rather than
+replaced, and so is one that is, contains or lies inside SOURCE_DIR.
 
 Usage (``make slides``)::
 
-    python tools/slides.py [SOURCE_DIR] [OUTPUT_DIR]
+    python tools/slides.py [--no-pdf] [SOURCE_DIR] [OUTPUT_DIR]
 
-SOURCE_DIR defaults to ``notebooks``, OUTPUT_DIR to ``build/slides``.
+SOURCE_DIR defaults to ``notebooks``, OUTPUT_DIR to ``build/slides``;
+``--no-pdf`` skips the handouts (and Chromium).
 """
 
+import copy
 import errno
 import json
 import re
 import shutil
 import sys
+import time
 import uuid
 from html.parser import HTMLParser
 from pathlib import Path
 
 import lessons
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, DeadKernelError
 from nbconvert import SlidesExporter
 from traitlets.config import Config
 
@@ -52,6 +72,23 @@ TEMPLATE_NAME = "offline_reveal"
 VENDOR = "vendor"
 HIDE_INPUT_TAG = "slides-hide-input"
 DECK_SUFFIX = ".slides.html"
+HANDOUT_SUFFIX = ".pdf"
+SLIDE_STYLE = ASSETS_DIR / "slides.mplstyle"
+# The first cell of every slide run (removed before the deck is written): after pyplot's import,
+# so the inline backend's own settings cannot override the style.
+STYLE_CELL = f"import matplotlib.pyplot\nmatplotlib.pyplot.style.use({str(SLIDE_STYLE)!r})"
+CELL_TIMEOUT = 300  # seconds per cell; every lesson runs in well under 20 s
+WIDGET_MANAGER = "@jupyter-widgets/html-manager"
+EXERCISE_TAG, CHECK_TAG, SOLUTION_TAG = "exercise", "check", "solution"
+SOLUTION_REGION = re.compile(
+    r"^(?P<indent>[ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*(?:\n|$)", re.DOTALL | re.MULTILINE
+)
+MARKER_LINE = re.compile(r"^[ \t]*### (?:BEGIN|END) SOLUTION[^\n]*(?:\n|$)", re.MULTILINE)
+DEFINED_FUNCTION = re.compile(r"^def (\w+)", re.MULTILINE)
+PAGE_TIMEOUT_MS = 120_000
+CHROMIUM = ("chromium", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 # What each npm package contributes to vendor/<package>/, as globs relative to the package.
 # MathJax 2 is 70 MB installed; a deck needs its loader, the TeX input, the CommonHTML
@@ -65,6 +102,8 @@ VENDOR_FILES = {
         "dist/theme/fonts/source-sans-pro/*",
         "plugin/notes/notes.js",
     ],
+    # The AMD bundle (the decks load require.js) and the icon fonts its style sheet names.
+    WIDGET_MANAGER: ["package.json", "dist/embed-amd.js", "dist/*.woff2", "dist/*.woff"],
     "requirejs": ["require.js"],
     "jquery": ["LICENSE.txt", "dist/jquery.min.js"],
     "mathjax": [
@@ -83,25 +122,26 @@ VENDOR_FILES = {
 }
 
 # Slide settings: a light theme that projects well and uses no web fonts, "current/total"
-# slide numbers, no transition, and a 16:10 canvas (reveal.js scales it to the screen) on
-# which the lessons' 6-8 inch figures (600-860 px wide) and 120-character code lines fit.
+# slide numbers, no transition, and a 4:3 canvas of 1024 x 768, the projector size the slides
+# are checked at (reveal.js scales the canvas to any screen).
 REVEAL = {
     "reveal_url_prefix": f"{VENDOR}/reveal.js",
     "reveal_theme": "white",
     "reveal_transition": "none",
     "reveal_number": "c/t",
-    "reveal_width": "1280",
-    "reveal_height": "800",
-    # reveal.js 4 has no scrolling of tall slides; the template's style sheet makes them scroll.
+    "reveal_width": "1024",
+    "reveal_height": "768",
     "reveal_scroll": False,
     "require_js_url": f"{VENDOR}/requirejs/require.js",
     "jquery_url": f"{VENDOR}/jquery/dist/jquery.min.js",
     "mathjax_url": f"{VENDOR}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
+    "widget_renderer_url": f"{VENDOR}/{WIDGET_MANAGER}/dist/embed-amd.js",
 }
 
-# nbconvert's HTML priority minus the two types that need JavaScript from the network
-# (the widget manager) or a kernel: a slider output falls back to its still image/png.
+# nbconvert's HTML priority without JavaScript outputs: a widget is drawn by the vendored widget
+# manager from the stored state, anything else by the deck's own scripts.
 DISPLAY_PRIORITY = [
+    "application/vnd.jupyter.widget-view+json",
     "text/html",
     "text/markdown",
     "image/svg+xml",
@@ -164,6 +204,7 @@ def slides_exporter():
     config.NbConvertBase.display_data_priority = DISPLAY_PRIORITY
     for name, value in REVEAL.items():
         setattr(config.SlidesExporter, name, value)
+    config.SlidesExporter.jupyter_widgets_base_url = f"{VENDOR}/"
     config.SlidesExporter.extra_template_basedirs = [str(TEMPLATES_DIR)]
     config.SlidesExporter.template_name = TEMPLATE_NAME
     # In [n]: prompts only take width on a projector.
@@ -174,6 +215,143 @@ def slides_exporter():
     # Images referenced from Markdown cells (none yet) would be embedded too.
     config.SlidesExporter.embed_images = True
     return SlidesExporter(config=config)
+
+
+def _has_code(notebook):
+    return any(cell.cell_type == "code" for cell in notebook.cells)
+
+
+def execute_for_slides(notebook, lesson_path):
+    """A copy of ``notebook`` run top to bottom with the slide style, with its widget state stored.
+
+    It runs in a fresh kernel in the lesson's folder, like ``make notebooks``;
+    a lesson without code cells is copied as it is.
+    """
+    executed = copy.deepcopy(notebook)
+    if not _has_code(executed):
+        return executed
+    executed.cells.insert(0, nbformat.v4.new_code_cell(STYLE_CELL))
+    client = NotebookClient(
+        executed,
+        timeout=CELL_TIMEOUT,
+        kernel_name="python3",
+        store_widget_state=True,
+        record_timing=False,
+        resources={"metadata": {"path": str(Path(lesson_path).parent)}},
+    )
+    client.execute()
+    del executed.cells[0]
+    return executed
+
+
+def _tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def stub_source(source):
+    """An exercise's code with each solution region replaced by nbgrader's stub, at the region's indent."""
+    return SOLUTION_REGION.sub(
+        lambda match: f"{match['indent']}# YOUR CODE HERE\n{match['indent']}raise NotImplementedError()\n", source
+    ).rstrip("\n")
+
+
+def without_markers(source):
+    """``source`` without its ``### BEGIN SOLUTION`` / ``### END SOLUTION`` lines."""
+    return MARKER_LINE.sub("", source).rstrip("\n")
+
+
+def _unfolded(cell, source):
+    """A copy of a code cell showing ``source``, not folded, with no outputs."""
+    shown = copy.deepcopy(cell)
+    shown.source = source
+    shown.outputs = []
+    shown.metadata.get("jupyter", {}).pop("source_hidden", None)
+    return shown
+
+
+def solution_slide(exercise_cell):
+    """The two cells of a worked solution's own slide: its title, then the code without markers."""
+    name = DEFINED_FUNCTION.search(exercise_cell.source)
+    title = f"Worked solution: `{name[1]}`" if name else "Worked solution"
+    heading = nbformat.v4.new_markdown_cell(f"### {title}", metadata={"slideshow": {"slide_type": "subslide"}})
+    code = nbformat.v4.new_code_cell(without_markers(exercise_cell.source), metadata={"slideshow": {"slide_type": "-"}})
+    return [heading, code]
+
+
+def exercises_for_slides(notebook):
+    """A copy of ``notebook`` whose exercises show a stub, with no solution marker anywhere.
+
+    A cell tagged ``exercise`` that holds its solution between markers (the
+    lessons' first layout) shows the stub instead, and its worked solution
+    follows the check cell on a slide of its own; a cell tagged ``solution``
+    (the later layout, already on its own slide) keeps its code without the
+    marker lines. Stubs and solutions are shown unfolded. A check's output is not shown: on the slides the stub has
+    not been solved.
+    """
+    shown = copy.deepcopy(notebook)
+    cells, pending = [], []
+    for cell in shown.cells:
+        tags = set(_tags(cell))
+        if EXERCISE_TAG in tags and SOLUTION_REGION.search(cell.source):
+            cells.append(_unfolded(cell, stub_source(cell.source)))
+            pending = solution_slide(cell)
+            continue
+        if tags & {SOLUTION_TAG, EXERCISE_TAG} and cell.cell_type == "code":
+            cell = _unfolded(cell, without_markers(cell.source))
+        elif MARKER_LINE.search(cell.source):
+            cell.source = without_markers(cell.source)
+        if CHECK_TAG in tags:
+            cell.outputs = []
+            cells += [cell, *pending]
+            pending = []
+            continue
+        cells.append(cell)
+    shown.cells = cells + pending
+    return shown
+
+
+def _find_chromium():
+    found = next(filter(None, map(shutil.which, CHROMIUM)), None)
+    if found is None:
+        raise SlidesError(
+            "the PDF handouts need Chromium (`sudo apt-get install chromium`; run with --no-pdf to skip them)"
+        )
+    return found
+
+
+def print_handouts(decks):
+    """Print every deck (from file://, offline) to the PDF next to it, one slide per page; returns the PDFs."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = _find_chromium()
+    handouts = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            for deck in decks:
+                handouts.append(_print_deck(browser, deck))
+        finally:
+            browser.close()
+    return handouts
+
+
+def _print_deck(browser, deck):
+    page = browser.new_page()
+    # Offline: anything but the deck's own files is refused (and the build checked there is none).
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
+               else route.abort())
+    try:
+        page.goto(deck.as_uri() + "?print-pdf", timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_selector(".reveal.ready", state="attached", timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_function(
+            "window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running",
+            timeout=PAGE_TIMEOUT_MS,
+        )
+        handout = deck.with_name(deck.name.removesuffix(DECK_SUFFIX) + HANDOUT_SUFFIX)
+        page.pdf(path=str(handout), prefer_css_page_size=True, print_background=True)
+    finally:
+        page.close()
+    return handout
 
 
 class _LoadedRemoteURLs(HTMLParser):
@@ -232,6 +410,11 @@ def deck_name(lesson_file):
     return Path(lesson_file).stem + DECK_SUFFIX
 
 
+def handout_name(lesson_file):
+    """The PDF handout of a lesson notebook: ``03_e_step.ipynb`` -> ``03_e_step.pdf``."""
+    return Path(lesson_file).stem + HANDOUT_SUFFIX
+
+
 def link_lessons(html, lesson_files):
     """Point links to another lesson's notebook (one of ``lesson_files``) at that lesson's deck (same folder)."""
 
@@ -244,7 +427,7 @@ def link_lessons(html, lesson_files):
 
 
 def check_replaceable(output_dir):
-    """Fail unless ``output_dir`` is missing, empty or a previous build (decks and vendor/ only)."""
+    """Fail unless ``output_dir`` is missing, empty or a previous build (decks, handouts and vendor/ only)."""
     if not output_dir.exists():
         return
     if not output_dir.is_dir():
@@ -252,7 +435,7 @@ def check_replaceable(output_dir):
     foreign = sorted(
         entry.name
         for entry in output_dir.iterdir()
-        if not (entry.name == VENDOR and entry.is_dir()) and not entry.name.endswith(DECK_SUFFIX)
+        if not (entry.name == VENDOR and entry.is_dir()) and not entry.name.endswith((DECK_SUFFIX, HANDOUT_SUFFIX))
     )
     if foreign:
         raise SlidesError(
@@ -288,8 +471,10 @@ def replace_folder(new, target):
         shutil.rmtree(previous)
 
 
-def build_decks(source_dir="notebooks", output_dir="build/slides", node_modules=NODE_MODULES):
-    """Write ``NN_name.slides.html`` for every lesson of ``source_dir``'s manifest, and the vendored assets.
+def build_decks(source_dir="notebooks", output_dir="build/slides", node_modules=NODE_MODULES, handouts=True):
+    """Write ``NN_name.slides.html`` (and ``NN_name.pdf``) for every lesson of ``source_dir``'s manifest.
+
+    Prints a line per lesson as it goes (executing a lesson takes seconds).
 
     Returns
     -------
@@ -299,8 +484,8 @@ def build_decks(source_dir="notebooks", output_dir="build/slides", node_modules=
     Raises
     ------
     SlidesError
-        If the npm assets are missing, a deck would load a remote resource, or
-        the output folder holds other files.
+        If the npm assets are missing, a deck would load a remote resource,
+        the output folder holds other files, or Chromium is missing for the handouts.
     ValueError
         If the output folder is, contains or lies inside ``source_dir``, the
         manifest is invalid or a lesson cannot be read (the message names the file).
@@ -315,8 +500,15 @@ def build_decks(source_dir="notebooks", output_dir="build/slides", node_modules=
     files = {lesson.file for lesson in course}
     decks = {}
     for lesson, notebook in notebooks:
+        start = time.monotonic()
+        try:
+            executed = exercises_for_slides(execute_for_slides(notebook, lesson.path))
+        except (CellExecutionError, DeadKernelError) as error:
+            failure = str(error).strip()[-500:]
+            raise SlidesError(f"{lesson.path}: a cell failed when run for the slides: {failure}") from None
         resources = {"metadata": {"name": lesson.path.stem, "path": str(lesson.path.parent)}}
-        html, _ = exporter.from_notebook_node(notebook, resources=resources)
+        html, _ = exporter.from_notebook_node(executed, resources=resources)
+        print(f"slides: {lesson.file} executed and converted in {time.monotonic() - start:.1f} s", flush=True)
         html = link_lessons(strip_url_comments(html), files)
         remote = remote_resources(html)
         if remote:
@@ -329,6 +521,10 @@ def build_decks(source_dir="notebooks", output_dir="build/slides", node_modules=
         copy_vendor_assets(staging, node_modules)
         for name, html in decks.items():
             (staging / name).write_text(html, encoding="utf-8")
+        if handouts:
+            start = time.monotonic()
+            print_handouts([staging / name for name in decks])
+            print(f"slides: {len(decks)} PDF handouts printed in {time.monotonic() - start:.1f} s", flush=True)
         replace_folder(staging, output_dir)
     finally:
         if staging.exists():  # the build failed before its folder replaced the output
@@ -337,14 +533,18 @@ def build_decks(source_dir="notebooks", output_dir="build/slides", node_modules=
 
 
 def main(argv):
+    handouts = "--no-pdf" not in argv
+    argv = [arg for arg in argv if arg != "--no-pdf"]
     source_dir = argv[0] if argv else "notebooks"
     output_dir = argv[1] if len(argv) > 1 else "build/slides"
     try:
-        decks = build_decks(source_dir, output_dir)
+        decks = build_decks(source_dir, output_dir, handouts=handouts)
     except (SlidesError, ValueError, OSError) as error:
         sys.exit(f"slides: {error}")
     for path in decks:
         print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+        if handouts:
+            print(f"wrote {path.with_name(handout_name(path.name.removesuffix(DECK_SUFFIX)))}")
     print(f"open {decks[0]} in a browser (works from file://, offline)")
 
 
