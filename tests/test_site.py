@@ -165,7 +165,7 @@ class OfflinePage:
         assert not self.errors, f"console errors: {self.errors}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 

@@ -61,6 +61,8 @@ SITE_BIN = ROOT / ".venv-site" / "bin"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 REQUIRE_PATHS = "require-paths.js"  # tells require.js where the widget manager's files are
+# Gives widget images their caption as alt text, and the manager the MathJax 2 call it makes, on MathJax 3.
+WIDGET_SUPPORT = "widget-support.js"
 
 # What each npm package contributes to _static/vendor/<name>/ (globs relative to the package).
 # MathJax 3's tex-chtml.js holds the TeX input and HTML output; TeX extensions, the fonts and the
@@ -152,7 +154,7 @@ def check_assets(node_modules=NODE_MODULES, site_bin=SITE_BIN):
 
 
 def copy_vendor_assets(static_dir, node_modules=NODE_MODULES):
-    """Copy the pinned browser assets into ``static_dir/vendor/<name>/``, and :data:`REQUIRE_PATHS`."""
+    """Copy the pinned browser assets into ``static_dir/vendor/<name>/``, and the widget pages' two scripts."""
     for name, (package, patterns) in VENDOR_FILES.items():
         source = node_modules / package
         for pattern in patterns:
@@ -164,7 +166,8 @@ def copy_vendor_assets(static_dir, node_modules=NODE_MODULES):
                     target = static_dir / "vendor" / name / relative
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(path, target)
-    shutil.copyfile(SITE_DIR / REQUIRE_PATHS, static_dir / "vendor" / REQUIRE_PATHS)
+    for script in (REQUIRE_PATHS, WIDGET_SUPPORT):
+        shutil.copyfile(SITE_DIR / script, static_dir / "vendor" / script)
 
 
 def write_book_source(course, book_dir, student_dir):

@@ -98,7 +98,13 @@ RUN_ALL = """() => {
         (error) => { window.__gmmRunAll = {done: true, error: String(error)}; });
 }"""
 
-RUN_ALL_DONE = "() => window.__gmmRunAll.done && (" + KERNEL_IDLE + ")()"
+# Every code cell that has code has run. JupyterLab's run-all can answer (false) as soon as a cell tagged
+# raises-exception has failed, while it goes on running the cells after it; and the kernel is idle for a
+# moment between two cells. So wait for the last cell, not for the answer or the first idle moment.
+ALL_CELLS_RAN = """() => window.__gmmPanel.content.widgets.every((cell) => cell.model.type !== 'code'
+    || !cell.model.sharedModel.getSource().trim() || cell.model.executionCount !== null)"""
+
+RUN_ALL_DONE = "() => window.__gmmRunAll.done && (" + ALL_CELLS_RAN + ")() && (" + KERNEL_IDLE + ")()"
 
 # What ran and what went wrong, from the notebook's model and the rendered page.
 NOTEBOOK_REPORT = """() => {
