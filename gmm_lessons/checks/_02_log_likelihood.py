@@ -14,7 +14,7 @@ from ._results import (
     diagnose,
     expected_got,
     fmt,
-    single_precision_rounding,
+    judge_far_point,
 )
 
 
@@ -95,21 +95,21 @@ def _far_from_components(submission):
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         value = _value(submission, inputs)
     expected = reference_log_likelihood(**inputs)
-    if not np.isfinite(value):
-        raise CheckFailed(
+    judge_far_point(
+        value,
+        expected,
+        where=f"with a point {FAR} standard deviations from every component",
+        shown=(expected, value),
+        not_finite=(
             f"with a point {FAR} standard deviations from every component you returned {value} - "
             "its density underflows to 0 and ln 0 = -inf; compute ln pi_k + ln N(x_n | mu_k, Sigma_k) and "
             "combine them with log-sum-exp (scipy.special.logsumexp) instead of summing densities"
-        )
-    far = f"with a point {FAR} standard deviations from every component {expected_got(expected, value)}"
-    if single_precision_rounding(value, expected):
-        raise CheckFailed(far)
-    if not close(value, expected):
-        raise CheckFailed(
-            f"{far} - a small constant added to the densities hides ln 0 but gives the wrong value; use log-sum-exp "
+        ),
+        constant_added=(
+            "a small constant added to the densities hides ln 0 but gives the wrong value; use log-sum-exp "
             "(scipy.special.logsumexp) on ln pi_k + ln N(x_n | mu_k, Sigma_k)"
-        )
-
+        ),
+    )
 
 EXERCISE = Exercise(
     name="log_likelihood",

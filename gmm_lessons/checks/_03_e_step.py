@@ -8,7 +8,16 @@ from ..em import log_mixture_density
 from ..gaussian import log_gaussian_density
 from ._data import FAR, MIXTURE_ARGUMENTS, THREE_COMPONENTS, TWO_COMPONENTS, far_point_inputs, log_weighted, points
 from ._harness import CheckFailed, Exercise
-from ._results import as_array, assert_finite, close, diagnose, expected_got, fmt, single_precision_rounding
+from ._results import (
+    as_array,
+    assert_finite,
+    close,
+    diagnose,
+    expected_got,
+    fmt,
+    judge_far_point,
+    single_precision_rounding,
+)
 
 
 def _responsibilities(submission, inputs):
@@ -119,21 +128,21 @@ def _far_from_components(submission):
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         gamma = _responsibilities(submission, inputs)
     expected = reference_e_step(**inputs)
-    if not np.all(np.isfinite(gamma)):
-        raise CheckFailed(
+    judge_far_point(
+        gamma,
+        expected,
+        where=f"for a point {FAR} standard deviations from every component",
+        shown=(expected[-1], gamma[-1]),
+        not_finite=(
             f"a point {FAR} standard deviations from every component gave NaN - its densities underflow "
             "to 0 and 0 / 0 is NaN; compute log densities and use log-sum-exp (scipy.special.logsumexp) "
             "instead of dividing densities"
-        )
-    far = f"for a point {FAR} standard deviations from every component {expected_got(expected[-1], gamma[-1])}"
-    if single_precision_rounding(gamma, expected):
-        raise CheckFailed(far)
-    if not close(gamma, expected):
-        raise CheckFailed(
-            f"{far} - a small constant added to the densities hides the 0 / 0 but gives the "
+        ),
+        constant_added=(
+            "a small constant added to the densities hides the 0 / 0 but gives the "
             "wrong answer; compute log densities and use log-sum-exp (scipy.special.logsumexp)"
-        )
-
+        ),
+    )
 
 EXERCISE = Exercise(
     name="e_step",

@@ -179,3 +179,20 @@ def fmt(values, digits=4):
         formatter={"float_kind": lambda v: f"{v:.{digits}g}"},
     )
     return text.replace("\n", "")
+
+
+def judge_far_point(got, expected, where, shown, not_finite, constant_added):
+    """The verdict on a point far from every component, where densities underflow to 0 (lessons 02 and 03).
+
+    ``where`` opens the message ("for a point 40 standard deviations ..."), ``shown`` is the
+    (expected, got) pair it prints, ``not_finite`` the message for NaN or infinity (the density-space
+    version) and ``constant_added`` the hint for a close but wrong answer (a small constant added
+    to the densities).
+    """
+    if not np.all(np.isfinite(got)):
+        raise CheckFailed(not_finite)
+    far = f"{where} {expected_got(*shown)}"
+    if single_precision_rounding(got, expected):
+        raise CheckFailed(far)
+    if not close(got, expected):
+        raise CheckFailed(f"{far} - {constant_added}")
