@@ -10,6 +10,7 @@ from .datasets import seed_dataset
 from .em import e_step, log_likelihood, log_mixture_density, lower_bound, m_step
 from .fitting import GMMFit, fit_gmm, initialize_parameters
 from .gaussian import log_gaussian_density
+from .missing import conditional_gaussian, impute_mean, observed_log_likelihood
 from .parameters import MixtureParameters
 from .sampling import sample_mixture
 from .selection import aic, bic, n_parameters
@@ -21,9 +22,11 @@ __all__ = [
     "aic",
     "bic",
     "checks",
+    "conditional_gaussian",
     "e_step",
     "environment",
     "fit_gmm",
+    "impute_mean",
     "initialize_parameters",
     "log_gaussian_density",
     "log_likelihood",
@@ -31,6 +34,7 @@ __all__ = [
     "lower_bound",
     "m_step",
     "n_parameters",
+    "observed_log_likelihood",
     "plotting",
     "sample_mixture",
     "seed_dataset",

@@ -26,7 +26,7 @@ FLOAT_MAX = np.finfo(np.float64).max
 SMALLEST_NORMAL = np.finfo(np.float64).tiny
 
 
-def _numeric_array(value, name):
+def _numeric_array(value, name, allow_nan=False, nan_hint=""):
     if isinstance(value, np.ma.MaskedArray):
         # np.asarray would drop the mask and use whatever the masked entries hold.
         raise ValueError(  # noqa: TRY004 (the API promises ValueError for every bad argument)
@@ -42,15 +42,18 @@ def _numeric_array(value, name):
     if np.issubdtype(array.dtype, np.complexfloating):
         raise ValueError(f"{name} must contain real numbers, got dtype {array.dtype}")
     array = array.astype(np.float64, copy=False)
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinity")
+    if allow_nan:
+        if np.any(np.isinf(array)):
+            raise ValueError(f"{name} contains infinity (NaN marks a missing entry; infinity is not one)")
+    elif not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinity{nan_hint}")
     return array
 
 
 def _check_squares_in_range(X, name):
     # Distances and covariances sum n_samples * n_features squared differences of entries, each at most
     # (2 max |x|)^2; beyond that bound they overflow to inf and EM turns them into NaN.
-    largest = float(np.abs(X).max())
+    largest = float(np.nanmax(np.abs(X)))
     if largest > np.sqrt(FLOAT_MAX / (4.0 * X.size)):
         raise ValueError(
             f"{name} has entries as large as {largest:.3g} in absolute value: the squared distances "
@@ -58,12 +61,15 @@ def _check_squares_in_range(X, name):
         )
 
 
-def check_data(X, name="X"):
+def check_data(X, name="X", missing=False, nan_hint=""):
     """Return X as a float array of shape (n_samples, n_features).
 
-    A 1-D X is read as n samples of one feature.
+    A 1-D X is read as n samples of one feature. With ``missing``, NaN marks
+    a missing entry (see :func:`_check_observed`); otherwise NaN is refused,
+    with ``nan_hint`` at the end of the message (where a caller offers a way
+    with NaN).
     """
-    X = _numeric_array(X, name)
+    X = _numeric_array(X, name, allow_nan=missing, nan_hint=nan_hint)
     if X.ndim == 1:
         X = X.reshape(-1, 1)
     if X.ndim != 2:
@@ -73,8 +79,30 @@ def check_data(X, name="X"):
         )
     if X.shape[0] == 0 or X.shape[1] == 0:
         raise ValueError(f"{name} is empty: shape {X.shape}, need at least one sample and one feature")
+    if missing:
+        _check_observed(X, name)
     _check_squares_in_range(X, name)
     return X
+
+
+def _check_observed(X, name):
+    """Every row and every column of X has an observed (non-NaN) entry.
+
+    A row with none says nothing about the mixture, and a feature with none
+    has no mean or variance to estimate: both are refused, not ignored.
+    """
+    observed = ~np.isnan(X)
+    rows, columns = observed.any(axis=1), observed.any(axis=0)
+    if not rows.all():
+        raise ValueError(
+            f"{name}[{int(np.argmin(rows))}] is entirely NaN: a row with no observed entry tells nothing about "
+            "the mixture; drop such rows before fitting"
+        )
+    if not columns.all():
+        raise ValueError(
+            f"{name}[:, {int(np.argmin(columns))}] is entirely NaN: a feature with no observed entry has no mean "
+            "or variance to estimate; drop that column"
+        )
 
 
 def check_plane_data(X, name="X"):

@@ -60,3 +60,13 @@ def old_faithful():
     """
     with resources.files("gmm_lessons").joinpath("data/old_faithful.csv").open() as csv_file:
         return np.loadtxt(csv_file, delimiter=",", skiprows=1)
+
+
+# Lesson 11's three tilted clusters, side by side along x_1 with the same mean of x_2, so that the mean of
+# x_2 over all the data is every cluster's own: imputing it is the kindest imputation there is, and it still
+# shrinks the variances and the tilt. Taught in lesson 11 (missing values); (weights, means, covariances).
+TILTED_CLUSTERS = (
+    (0.35, 0.3, 0.35),
+    ((-5.0, 0.0), (0.0, 0.0), (5.0, 0.0)),
+    (((1.0, 1.1), (1.1, 2.0)), ((1.0, -1.1), (-1.1, 2.0)), ((1.0, 1.1), (1.1, 2.0))),
+)

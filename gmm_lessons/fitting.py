@@ -17,9 +17,13 @@ from ._validation import (
 )
 from .em import constrain_covariances, e_step_by_component, m_step_by_component
 from .gaussian import NotPositiveDefiniteError, precision_cholesky
+from .missing import mean_imputed, missing_e_step_by_component, missing_m_step_by_component, missingness_patterns
 from .parameters import MixtureParameters
 
 INIT_METHODS = ("random", "kmeans++")
+# fit_gmm's ways with NaN in X: refuse it, or read it as a missing entry and fit by EM over it (lesson 11).
+MISSING_OPTIONS = ("reject", "em")
+MISSING_HINT = '; if NaN marks missing entries, fit_gmm(X, ..., missing="em") fits around them (lesson 11)'
 
 # With reg_covar = 0, a variance below SINGULAR_RTOL * max_n |x_ni| * (max_n x_ni - min_n x_ni) is
 # rounding noise, not spread: the centred differences x_ni - mu_ki it is made of are only known to
@@ -203,30 +207,28 @@ def _collapse_error(iteration, component, reg_covar):
     )
 
 
-def run_em(X, start, max_iter, tol, reg_covar, covariance_type, keep_responsibilities=False):
-    """The EM loop on trusted inputs from one start; returns a :class:`GMMFit`.
+def _em_loop(start, first, e_step, m_step, n_samples, max_iter, tol, reg_covar, covariance_type, keep_responsibilities):
+    """The EM loop from one start, whatever the E- and M-steps compute; returns a :class:`GMMFit`.
 
-    Each iteration is an M-step on the current responsibilities followed by
-    the E-step of the new parameters, which also gives their log-likelihood:
-    one E-step per iteration serves both the convergence test and the next
-    M-step. With ``keep_responsibilities`` every E-step's result is kept, in
-    the public (n_samples, n_components) layout.
+    ``first`` is ``e_step(start)``'s result; ``e_step(parameters)`` returns
+    (responsibilities (K, n), log-density of each row (n,), statistics) and
+    ``m_step(responsibilities, statistics)`` the next MixtureParameters. Each
+    iteration is an M-step followed by the E-step of the new parameters,
+    which also gives their log-likelihood: one E-step per iteration serves
+    both the convergence test and the next M-step. With
+    ``keep_responsibilities`` every E-step's result is kept, in the public
+    (n_samples, n_components) layout.
     """
-    n_samples = X.shape[0]
-    responsibilities, log_density = e_step_by_component(X, *start)
+    responsibilities, log_density, statistics = first
     history = [start]
     log_likelihoods = [log_density.sum()]
     # Every E-step fills a new array, so keeping a view of each costs no copy.
     responsibilities_history = [responsibilities.T] if keep_responsibilities else None
     converged = False
-    # A component left on one point gets, in floating point, a covariance of rounding errors (about 1e-26
-    # for a point at x = 100) rather than exactly 0: its Cholesky factor exists and the likelihood is a
-    # finite spike. Only reg_covar = 0 allows that (otherwise every variance is >= reg_covar).
-    variance_floor = SINGULAR_RTOL * np.abs(X).max(axis=0) * np.ptp(X, axis=0) if reg_covar == 0 else 0.0
     for iteration in range(1, max_iter + 1):
-        parameters = MixtureParameters(*m_step_by_component(X, responsibilities, reg_covar, covariance_type))
+        parameters = m_step(responsibilities, statistics)
         try:
-            responsibilities, log_density = e_step_by_component(X, *parameters, variance_floor)
+            responsibilities, log_density, statistics = e_step(parameters)
         except NotPositiveDefiniteError as error:
             raise _collapse_error(iteration, error.component, reg_covar) from None
         history.append(parameters)
@@ -247,6 +249,47 @@ def run_em(X, start, max_iter, tol, reg_covar, covariance_type, keep_responsibil
     )
 
 
+def run_em(X, start, max_iter, tol, reg_covar, covariance_type, keep_responsibilities=False):
+    """The EM loop on trusted inputs from one start; returns a :class:`GMMFit`."""
+    # A component left on one point gets, in floating point, a covariance of rounding errors (about 1e-26
+    # for a point at x = 100) rather than exactly 0: its Cholesky factor exists and the likelihood is a
+    # finite spike. Only reg_covar = 0 allows that (otherwise every variance is >= reg_covar).
+    variance_floor = SINGULAR_RTOL * np.abs(X).max(axis=0) * np.ptp(X, axis=0) if reg_covar == 0 else 0.0
+
+    def e_step(parameters):
+        return *e_step_by_component(X, *parameters, variance_floor), None
+
+    def m_step(responsibilities, _):
+        return MixtureParameters(*m_step_by_component(X, responsibilities, reg_covar, covariance_type))
+
+    first = (*e_step_by_component(X, *start), None)
+    return _em_loop(start, first, e_step, m_step, X.shape[0], max_iter, tol, reg_covar, covariance_type,
+                    keep_responsibilities)
+
+
+def run_missing_em(X, start, max_iter, tol, reg_covar, covariance_type, keep_responsibilities=False):
+    """The EM loop over missing entries (NaN in X) on trusted inputs from one start (lesson 11).
+
+    The E-step's responsibilities and log-likelihood are those of the observed
+    entries; the M-step uses the expected sufficient statistics with the
+    conditional covariance correction (:mod:`gmm_lessons.missing`). The
+    log-likelihood history is the observed-data log-likelihood, which EM never
+    lets decrease.
+    """
+    patterns = missingness_patterns(X)
+
+    def e_step(parameters):
+        return missing_e_step_by_component(X, patterns, *parameters)
+
+    def m_step(responsibilities, statistics):
+        return MixtureParameters(
+            *missing_m_step_by_component(patterns, statistics, responsibilities, reg_covar, covariance_type)
+        )
+
+    return _em_loop(start, e_step(start), e_step, m_step, X.shape[0], max_iter, tol, reg_covar, covariance_type,
+                    keep_responsibilities)
+
+
 def fit_gmm(
     X,
     n_components,
@@ -258,14 +301,16 @@ def fit_gmm(
     covariance_type="full",
     n_init=1,
     keep_responsibilities=False,
+    missing="reject",
 ):
     """Fit a Gaussian mixture by EM (Bishop, PRML section 9.2.2).
 
-    Taught in lesson 05 (the EM loop).
+    Taught in lesson 05 (the EM loop); with missing values, lesson 11.
 
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features) or (n_samples,)
+        With ``missing="em"``, NaN marks a missing entry.
     n_components : int
         K, between 1 and n_samples.
     max_iter : int, default 100
@@ -288,6 +333,15 @@ def fit_gmm(
         ``responsibilities_history``, for figures and sliders that replay the
         fit (lesson 05). Off by default: it holds n_iter + 1 arrays of shape
         (n_samples, n_components).
+    missing : {"reject", "em"}, default "reject"
+        "reject" refuses NaN in X. "em" reads NaN as an entry missing at
+        random and runs EM over it (:mod:`gmm_lessons.missing`): the
+        responsibilities and ``log_likelihood_history`` are those of the
+        observed entries, the M-step uses the expected sufficient statistics
+        with the conditional covariance correction. Every row and every
+        column must observe at least one entry (a ValueError names X
+        otherwise); the random and k-means++ starts are drawn from the
+        mean-imputed data. On X without NaN, "em" is exactly the plain fit.
 
     Returns
     -------
@@ -303,7 +357,8 @@ def fit_gmm(
         becomes singular): with ``reg_covar=0``, or when ``reg_covar`` is
         lost in rounding next to the scale of X.
     """
-    X = check_data(X)
+    missing = check_choice(missing, "missing", MISSING_OPTIONS)
+    X = check_data(X, missing=missing == "em", nan_hint=MISSING_HINT)
     n_components = check_n_components(n_components, X.shape[0])
     max_iter = check_count(max_iter, "max_iter")
     tol = check_non_negative(tol, "tol")
@@ -313,6 +368,7 @@ def fit_gmm(
     keep_responsibilities = check_flag(keep_responsibilities, "keep_responsibilities")
     init = _check_init(init, X, n_components)
     rng = check_rng(rng)
+    has_missing = bool(np.isnan(X).any())
     if isinstance(init, MixtureParameters):
         if n_init != 1:
             raise ValueError(
@@ -320,11 +376,16 @@ def fit_gmm(
             )
         starts = [init]
     else:
-        starts = (_initial_parameters(X, n_components, rng, init, reg_covar, covariance_type) for _ in range(n_init))
+        # With missing entries the starts come from the mean-imputed data: a start only has to be reasonable.
+        start_data = mean_imputed(X) if has_missing else X
+        starts = (
+            _initial_parameters(start_data, n_components, rng, init, reg_covar, covariance_type) for _ in range(n_init)
+        )
+    run = run_missing_em if has_missing else run_em
     best = None
     for start in starts:
         try:
-            fit = run_em(X, start, max_iter, tol, reg_covar, covariance_type, keep_responsibilities)
+            fit = run(X, start, max_iter, tol, reg_covar, covariance_type, keep_responsibilities)
         except NotPositiveDefiniteError as error:  # a singular start: reg_covar=0, or too small for X's scale
             raise _collapse_error(0, error.component, reg_covar) from None
         if best is None or fit.log_likelihood > best.log_likelihood:
