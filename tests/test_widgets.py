@@ -368,3 +368,48 @@ def test_a_replayed_iteration_left_of_the_curves_view_keeps_a_marker_at_its_edge
     assert "below the curve’s view" in widget.caption.value
     widget.sliders["iteration"].value = 3
     assert marker.get_marker() == "o" and marker.get_xdata()[0] == 3
+
+
+@pytest.fixture(scope="module")
+def incomplete_data():
+    """Lesson 11's tilted clusters with x_2 hidden in 0%, 30% and 60% of the rows, and the three kinds of fit."""
+    rng = np.random.default_rng(11)
+    X, _ = gl.sample_mixture(*gl.datasets.TILTED_CLUSTERS, n_samples=200, rng=rng)
+    order = rng.permutation(len(X))
+    incomplete = []
+    for fraction in (0.0, 0.3, 0.6):
+        X_missing = X.copy()
+        X_missing[order[: round(fraction * len(X))], 1] = np.nan
+        incomplete.append(X_missing)
+    fits = {"complete_fit": gl.fit_gmm(X, 3, rng=0),
+            "em_fits": [gl.fit_gmm(X_missing, 3, rng=0, missing="em") for X_missing in incomplete],
+            "imputed_fits": [gl.fit_gmm(gl.impute_mean(X_missing), 3, rng=0) for X_missing in incomplete]}
+    return X, incomplete, fits
+
+
+def test_missing_values_explorer_shows_each_fraction(incomplete_data):
+    X, incomplete, fits = incomplete_data
+    widget = widgets.missing_values_explorer(X, incomplete, **fits)
+    slider = widget.sliders["step"]
+    assert [label for label, _ in slider.options] == ["0%", "30%", "60%"]
+    for step in (2, 1):
+        slider.index = step
+        hidden = np.isnan(incomplete[step]).any(axis=1)
+        for points in widget.artists["points"]:  # the complete rows, in both panels
+            np.testing.assert_allclose(points.get_offsets(), X[~hidden])
+        assert len(widget.artists["rug"][0].get_xdata()) == hidden.sum()  # one tick per row missing x_2
+        imputed = widget.artists["imputed_points"].get_offsets()
+        np.testing.assert_allclose(imputed[:, 1], np.nanmean(incomplete[step][:, 1]))
+        aligned = gl.alignment.align_to(fits["em_fits"][step].history[-1], fits["complete_fit"].history[-1])
+        np.testing.assert_allclose([m.get_xdata()[0] for m in widget.artists["em_means"]], aligned.means[:, 0])
+        assert f"{hidden.sum()} of {len(X)} rows" in widget.caption.value
+
+
+def test_missing_values_explorer_needs_x_with_entries_hidden(incomplete_data):
+    X, incomplete, fits = incomplete_data
+    changed = incomplete[1].copy()
+    changed[0, 0] += 1.0
+    with pytest.raises(ValueError, match=r"^incomplete\[1\] must be X with some entries set to NaN"):
+        widgets.missing_values_explorer(X, [incomplete[0], changed, incomplete[2]], **fits)
+    with pytest.raises(ValueError, match=r"^incomplete, em_fits and imputed_fits must have one entry per step"):
+        widgets.missing_values_explorer(X, incomplete[:2], **fits)
