@@ -157,9 +157,19 @@ def m_step_by_component(X, responsibilities, reg_covar, covariance_type):
     N_k = effective_counts(responsibilities)
     means = weighted_means(X, responsibilities, N_k)
     scatter = weighted_scatter(X, responsibilities, N_k, means)
+    return mixture_from_moments(N_k, means, scatter, reg_covar, covariance_type)
+
+
+def mixture_from_moments(N_k, means, scatter, reg_covar, covariance_type):
+    """The end of every M-step: weights pi_k = N_k / N (Bishop 9.26) and the constrained covariances.
+
+    Shared by the M-step on complete data and the one with missing values
+    (lesson 11), which differ only in how they get N_k, mu_k and the scatter.
+
+    Returns (weights (K,), means (K, d), covariances (K, d, d)).
+    """
     covariances = constrain_covariances(scatter, N_k, covariance_type, reg_covar)
-    weights = N_k / N_k.sum()  # pi_k = N_k / N, Bishop (9.26)
-    return weights, means, covariances
+    return N_k / N_k.sum(), means, covariances
 
 
 def e_step(X, weights, means, covariances):
