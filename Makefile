@@ -10,7 +10,7 @@
 #   make site       the course as a static website that works offline (file:// or any static host), in build/site
 #   make html       every lesson executed with its widget state, as a page in build/html (sliders work, no kernel)
 #   make links      regenerate every lesson's previous/contents/next links and the lesson tables
-#   make benchmark  time the EM iteration (vs scikit-learn, the original lesson), each lesson and slider
+#   make benchmark  time the EM iteration (vs scikit-learn, the original lesson), streaming and dask EM, each lesson and slider
 #   make nbgrader-venv  nbgrader, for instructors and its test, in its own .venv-nbgrader (make test sets it up)
 
 PYTHON ?= python3
@@ -148,5 +148,6 @@ $(HTML_MANAGER_ASSETS): tools/html_manager/package.json tools/html_manager/packa
 
 benchmark: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_em_iteration.py
+	$(BIN)/python benchmarks/bench_streaming.py
 	$(BIN)/python benchmarks/bench_lessons.py
 	$(BIN)/python benchmarks/bench_sliders_browser.py

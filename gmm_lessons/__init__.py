@@ -1,24 +1,27 @@
 """gmm_lessons: Gaussian mixture models and EM from scratch, the helper package of the lessons.
 
 The mathematics is exported here; figures, sliders and the exercises'
-self-checks are the submodules ``plotting``, ``widgets`` and ``checks``;
+self-checks are the submodules ``plotting``, ``widgets`` and ``checks``; EM from
+sufficient statistics, over chunks and streams, is ``streaming``;
 ``environment`` checks what is installed.
 """
 
-from . import checks, environment, plotting, widgets
+from . import checks, environment, plotting, streaming, widgets
 from .datasets import seed_dataset
 from .em import e_step, log_likelihood, log_mixture_density, lower_bound, m_step
 from .fitting import GMMFit, fit_gmm, initialize_parameters
 from .gaussian import log_gaussian_density
 from .missing import conditional_gaussian, impute_mean, observed_log_likelihood
 from .parameters import MixtureParameters
-from .sampling import sample_mixture
+from .sampling import sample_chunk, sample_mixture
 from .selection import aic, bic, n_parameters
+from .streaming import StepwiseFit, m_step_from_statistics, stepwise_em, sufficient_statistics
 
 __all__ = [
     "GMMFit",
     "GaussianMixture",
     "MixtureParameters",
+    "StepwiseFit",
     "aic",
     "bic",
     "checks",
@@ -33,11 +36,16 @@ __all__ = [
     "log_mixture_density",
     "lower_bound",
     "m_step",
+    "m_step_from_statistics",
     "n_parameters",
     "observed_log_likelihood",
     "plotting",
+    "sample_chunk",
     "sample_mixture",
     "seed_dataset",
+    "stepwise_em",
+    "streaming",
+    "sufficient_statistics",
     "widgets",
 ]
 

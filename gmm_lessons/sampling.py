@@ -50,3 +50,35 @@ def sample_mixture(weights, means, covariances, n_samples, rng=None):
         drawn_from_k = labels == k
         X[drawn_from_k] = means[k] + standard_normal[drawn_from_k] @ cholesky_factors[k].T
     return X, labels
+
+
+def sample_chunk(weights, means, covariances, chunk_size, seed, chunk):
+    """Chunk number ``chunk`` of an endless stream of samples from a mixture, made on its own.
+
+    Taught in lesson 12 (streams and data larger than memory).
+
+    Chunk ``chunk`` is drawn with the generator of ``SeedSequence(seed).spawn(...)[chunk]``
+    (the child with spawn key ``(chunk,)``): each chunk is reproducible
+    without drawing the chunks before it, so a data set far larger than
+    memory can be made chunk by chunk, in any order, on any worker, and made
+    again instead of stored.
+
+    Parameters
+    ----------
+    weights, means, covariances : as in :func:`sample_mixture`
+    chunk_size : int
+        Samples in the chunk, >= 1.
+    seed : int
+        The stream's seed (non-negative).
+    chunk : int
+        The chunk's index in the stream, >= 0.
+
+    Returns
+    -------
+    X : ndarray of shape (chunk_size, n_features)
+    """
+    chunk_size = check_count(chunk_size, "chunk_size", minimum=1)
+    seed = check_count(seed, "seed")
+    chunk = check_count(chunk, "chunk")
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(chunk,)))
+    return sample_mixture(weights, means, covariances, chunk_size, rng)[0]

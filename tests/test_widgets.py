@@ -413,3 +413,44 @@ def test_missing_values_explorer_needs_x_with_entries_hidden(incomplete_data):
         widgets.missing_values_explorer(X, [incomplete[0], changed, incomplete[2]], **fits)
     with pytest.raises(ValueError, match=r"^incomplete, em_fits and imputed_fits must have one entry per step"):
         widgets.missing_values_explorer(X, incomplete[:2], **fits)
+
+
+@pytest.fixture(scope="module")
+def stepwise_runs():
+    """Held-out data, stepwise EM runs for three alphas on one stream, and batch EM on the stream's samples."""
+    mixture = ([0.5, 0.5], [[0.0, 0.0], [4.0, 1.0]], [np.eye(2), np.eye(2)])
+    held_out = gl.sample_chunk(*mixture, 300, 1, 0)
+    batches = [gl.sample_chunk(*mixture, 50, 2, t) for t in range(30)]
+    start = gl.initialize_parameters(batches[0], 2, rng=0)
+    runs = {alpha: gl.stepwise_em(batches, 2, alpha=alpha, init=tuple(start), held_out=held_out)
+            for alpha in (0.6, 0.8, 1.0)}
+    return held_out, runs, gl.fit_gmm(np.concatenate(batches), 2, init=tuple(start))
+
+
+def test_stepwise_em_explorer_shows_each_alphas_path_and_final_components(stepwise_runs):
+    held_out, runs, batch_fit = stepwise_runs
+    widget = widgets.stepwise_em_explorer(held_out, runs, batch_fit)
+    slider = widget.sliders["alpha"]
+    assert [value for _, value in slider.options] == [0.6, 0.8, 1.0]
+    images = set()
+    for alpha, fit in runs.items():
+        slider.value = alpha
+        x, y = widget.artists["selected_path"].get_data()
+        np.testing.assert_array_equal(x, fit.n_seen[1:])
+        np.testing.assert_allclose(y, fit.log_likelihood_history[1:])
+        for component_ellipses, mean in zip(widget.artists["ellipses"], fit.means):
+            np.testing.assert_allclose(component_ellipses[0].get_center(), mean)
+        assert f"α = {alpha:.2f}" in widget.caption.value
+        assert f"{fit.log_likelihood_history[-1]:.4f}" in widget.caption.value
+        images.add(widget.image.value)
+    assert len(images) == 3
+
+
+def test_stepwise_em_explorer_needs_runs_scored_on_its_data(stepwise_runs):
+    held_out, runs, batch_fit = stepwise_runs
+    with pytest.raises(ValueError, match=r"fits\[0.6\] was not scored on X"):
+        widgets.stepwise_em_explorer(held_out[:100], runs, batch_fit)
+    with pytest.raises(ValueError, match="at least 2 step-size exponents"):
+        widgets.stepwise_em_explorer(held_out, {0.6: runs[0.6]}, batch_fit)
+    with pytest.raises(ValueError, match="batch_fit must be a GMMFit"):
+        widgets.stepwise_em_explorer(held_out, runs, runs[0.6])
