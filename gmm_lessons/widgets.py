@@ -38,8 +38,12 @@ import io
 import re
 import textwrap
 
+from pathlib import Path
+
+import anywidget
 import ipywidgets as widgets
 import numpy as np
+import traitlets
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -57,6 +61,8 @@ MAX_ITERATION_FRAMES = 40  # an EM history slider's frames at most (a frame is 1
 EPSILONS_PER_DECADE = 8  # the k-means limit slider's frames: 41 over epsilon 1e-3 .. 1e2
 PALETTE_COLOURS = 128  # the figures' flat colours, their blends and anti-aliasing fit in it
 FRAMES_CLASS = "gmm-frames"
+CANVAS_CLASS = "gmm-canvas"
+CANVAS_MODULE = Path(__file__).resolve().parent / "static" / "mixture_canvas.js"  # anywidget reads its text
 STILL_CAPTION_PT = 13  # the caption over a still image, in pixels of its font
 SLIDER_LAYOUT = widgets.Layout(width="460px")
 SLIDER_STYLE = {"description_width": "170px"}
@@ -87,6 +93,16 @@ class _BlitCanvas:
         for artist in self._animated:
             self.figure.draw_artist(artist)
 
+    def _rgb(self):
+        width, height = self._canvas.get_width_height()
+        return Image.frombuffer("RGBA", (width, height), self._canvas.buffer_rgba()).convert("RGB")
+
+    @staticmethod
+    def _encode(image, compress_level):
+        buffer = io.BytesIO()
+        image.save(buffer, format="png", compress_level=compress_level)
+        return buffer.getvalue()
+
     def png(self, reuse_palette):
         """The canvas as a palette PNG (a quarter of the bytes of RGBA, and faster to encode and decode).
 
@@ -95,16 +111,28 @@ class _BlitCanvas:
         compressed fast; otherwise each PNG gets its own palette and tighter
         compression (a frame is encoded once and shipped once).
         """
-        width, height = self._canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), self._canvas.buffer_rgba()).convert("RGB")
+        image = self._rgb()
         if reuse_palette and self._palette is not None:
             image = image.quantize(palette=self._palette, dither=Image.Dither.NONE)
         else:
             # The octree quantiser is the fast one (about 5 ms here, against 15 for median cut).
             image = self._palette = image.quantize(PALETTE_COLOURS, method=Image.Quantize.FASTOCTREE)
-        buffer = io.BytesIO()
-        image.save(buffer, format="png", compress_level=PNG_COMPRESS_LEVELS[reuse_palette])
-        return buffer.getvalue()
+        return self._encode(image, PNG_COMPRESS_LEVELS[reuse_palette])
+
+    def background_png(self):
+        """The figure without its animated artists, as a palette PNG of its own; call it before any redraw."""
+        image = self._rgb().quantize(PALETTE_COLOURS, method=Image.Quantize.FASTOCTREE)
+        return self._encode(image, PNG_COMPRESS_LEVELS[False])
+
+    def axes_boxes(self, axes):
+        """Where each of ``axes`` is on the PNG: its pixel box [left, top, right, bottom] and its data limits."""
+        height = self._canvas.get_width_height()[1]
+        boxes = []
+        for ax in axes:
+            extent = ax.get_window_extent()  # display pixels, from the bottom
+            boxes.append({"box": [extent.x0, height - extent.y1, extent.x1, height - extent.y0],
+                          "xlim": list(ax.get_xlim()), "ylim": list(ax.get_ylim())})
+        return boxes
 
 
 def captioned_png(png, caption_html):
@@ -257,6 +285,101 @@ class FrameSliderFigure(_StillImage, widgets.VBox):
         return len(self.frames), sum(len(frame.children[1].value) for frame in self.frames)
 
 
+class MixtureCanvas(anywidget.AnyWidget):
+    """The browser half of a :class:`CanvasSliderFigure`: an anywidget that computes and draws each state.
+
+    Its ES module (``static/mixture_canvas.js``) draws on the figure's static
+    PNG (``background``) the moving parts of the explorer ``kind``, from the
+    mixture and the slider traits, which the sliders set in the browser
+    (``jsdlink``). The lists are the arrays as nested lists of floats.
+    """
+
+    _esm = CANVAS_MODULE
+    kind = traitlets.Unicode().tag(sync=True)
+    title = traitlets.Unicode().tag(sync=True)
+    size = traitlets.List(traitlets.Int()).tag(sync=True)  # (width, height) of the PNG, in pixels
+    background = traitlets.Unicode().tag(sync=True)  # a data: URL, so a page needs no other file
+    axes = traitlets.List(traitlets.Dict()).tag(sync=True)  # from _BlitCanvas.axes_boxes
+    # How to draw (sizes, colours); not "style", which a DOM widget view takes for a Style model.
+    appearance = traitlets.Dict().tag(sync=True)
+    X = traitlets.List().tag(sync=True)
+    weights = traitlets.List().tag(sync=True)
+    means = traitlets.List().tag(sync=True)
+    covariances = traitlets.List().tag(sync=True)
+    component = traitlets.Int(0).tag(sync=True)
+    reg_covar = traitlets.Float(0.0).tag(sync=True)
+    best_log_likelihood = traitlets.Float(0.0).tag(sync=True)
+    uniforms = traitlets.List().tag(sync=True)
+    standard_normal = traitlets.List().tag(sync=True)
+    stds_2 = traitlets.List().tag(sync=True)
+    # The slider traits (the sliders' names): a mean, or the sampling explorer's five.
+    mean_x1 = traitlets.Float(0.0).tag(sync=True)
+    mean_x2 = traitlets.Float(0.0).tag(sync=True)
+    weight_1 = traitlets.Float(0.0).tag(sync=True)
+    mean_2_x1 = traitlets.Float(0.0).tag(sync=True)
+    mean_2_x2 = traitlets.Float(0.0).tag(sync=True)
+    spread_2 = traitlets.Float(0.0).tag(sync=True)
+    correlation_2 = traitlets.Float(0.0).tag(sync=True)
+
+
+class _Shown:
+    """What a browser-drawn figure shows, kept in the kernel with a widget's ``.value`` (never displayed)."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+class CanvasSliderFigure(_StillImage, widgets.VBox):
+    """Sliders linked in the browser to a :class:`MixtureCanvas` that computes and draws every state itself.
+
+    A move never waits for the kernel, and the widget works with no kernel
+    (an HTML export, a deck: the anywidget front end is served with the
+    pages). In the kernel, moving a slider also runs ``draw``, so
+    ``.figure``, ``.artists`` and ``.caption`` follow the sliders as in a
+    :class:`SliderFigure`; ``.image`` renders that state on demand.
+
+    Parameters
+    ----------
+    title, figure, sliders, draw, artists : as for :class:`SliderFigure`
+    axes : list of matplotlib Axes
+        The axes the browser draws in; the first holds the mixture.
+    canvas : dict
+        The :class:`MixtureCanvas` traits of the explorer (``kind``, the
+        data and mixture, ``appearance``); the background, axes and slider
+        traits are added here.
+    """
+
+    def __init__(self, title, figure, sliders, draw, artists, axes, canvas):
+        self.title = title
+        self.figure = figure
+        self.sliders = dict(sliders)
+        self.artists = artists
+        self._draw = draw
+        self._canvas = _BlitCanvas(figure, artists)
+        background = base64.b64encode(self._canvas.background_png()).decode("ascii")
+        self.canvas = MixtureCanvas(
+            title=title, size=list(figure.canvas.get_width_height()),
+            background=f"data:image/png;base64,{background}", axes=self._canvas.axes_boxes(axes),
+            **canvas, **{name: float(slider.value) for name, slider in self.sliders.items()})
+        self.canvas.add_class(CANVAS_CLASS)  # how the browser tests and benchmark tell a canvas slider's widget
+        self._links = [widgets.jsdlink((slider, "value"), (self.canvas, name)) for name, slider in self.sliders.items()]
+        self.caption = _Shown("")
+        self.redraw()
+        for slider in self.sliders.values():
+            slider.observe(self.redraw, names="value")
+        super().__init__([*self.sliders.values(), self.canvas])
+
+    def redraw(self, change=None):
+        """Put ``.figure`` and ``.caption`` in the sliders' current state (the browser draws its own)."""
+        self.caption.value = self._draw(**{name: slider.value for name, slider in self.sliders.items()})
+
+    @property
+    def image(self):
+        """The figure in the sliders' current state as a PNG (``.value``), as the browser shows it."""
+        self._canvas.redraw()
+        return _Shown(self._canvas.png(reuse_palette=True))
+
+
 def _slider(description, value, low, high, step, readout_format=".2f"):
     kind = widgets.IntSlider if isinstance(step, int) else widgets.FloatSlider
     options = {} if kind is widgets.IntSlider else {"readout_format": readout_format}
@@ -336,6 +459,28 @@ def _check_mixture_and_component(X, weights, means, covariances, component):
     X = check_plane_data(X)
     parameters = check_parameters(weights, means, covariances, X.shape[1])
     return X, parameters, check_count(component, "component", maximum=parameters[0].shape[0] - 1)
+
+
+def _canvas_style(n_components, n_stds=plotting.ELLIPSE_STDS, point_size=16, point_alpha=0.8):
+    """How a :class:`MixtureCanvas` draws, in the figure's pixels: matplotlib's sizes (points) at RENDER_DPI."""
+    pixels_per_point = RENDER_DPI / 72
+    return {
+        "colours": [plotting.component_colour(k) for k in range(n_components)],
+        "markers": [plotting.component_marker(k) for k in range(n_components)],
+        "px": pixels_per_point,
+        "n_stds": list(n_stds),
+        "point_radius_px": np.sqrt(point_size) / 2 * pixels_per_point,  # a scatter's size is its area in points²
+        "point_alpha": point_alpha,
+        "mean_size_px": np.sqrt(120) * pixels_per_point,  # plotting.plot_means' size
+        "mean_edge_px": 1.2 * pixels_per_point,
+        "where_size_px": 12 * pixels_per_point,
+    }
+
+
+def _mixture_traits(X, weights, means, covariances, component):
+    """The data and the mixture as :class:`MixtureCanvas` traits."""
+    return {"X": X.tolist(), "weights": weights.tolist(), "means": means.tolist(),
+            "covariances": covariances.tolist(), "component": int(component)}
 
 
 def _responsibility_figure(X, responsibilities, means, covariances, title, n_stds=plotting.ELLIPSE_STDS):
@@ -543,8 +688,8 @@ def responsibility_explorer(X, weights, means, covariances, component=0, span=4.
                                                                                  component)
     start = means[component].copy()
 
-    figure, _, mixture = _responsibility_figure(X, e_step(X, weights, means, covariances), means, covariances,
-                                                "Points coloured by responsibility")
+    figure, ax, mixture = _responsibility_figure(X, e_step(X, weights, means, covariances), means, covariances,
+                                                 "Points coloured by responsibility")
 
     def draw(mean_x1, mean_x2):
         moved = _moved(means, component, (mean_x1, mean_x2))
@@ -553,7 +698,9 @@ def responsibility_explorer(X, weights, means, covariances, component=0, span=4.
         return f"points per component (largest responsibility): {_assignment_caption(responsibilities)}"
 
     sliders = _mean_sliders(f"mean {component + 1}", start, start - span, start + span, 0.1)
-    return SliderFigure("Responsibility explorer", figure, sliders, draw, mixture.artists)
+    canvas = {"kind": "responsibility", "appearance": _canvas_style(means.shape[0]),
+              **_mixture_traits(X, weights, means, covariances, component)}
+    return CanvasSliderFigure("Responsibility explorer", figure, sliders, draw, mixture.artists, [ax], canvas)
 
 
 def likelihood_explorer(X, weights, means, covariances, component=0, span=4.0, n_steps=41):
