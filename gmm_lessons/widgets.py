@@ -64,6 +64,7 @@ FRAMES_CLASS = "gmm-frames"
 CANVAS_CLASS = "gmm-canvas"
 CANVAS_MODULE = Path(__file__).resolve().parent / "static" / "mixture_canvas.js"  # anywidget reads its text
 STILL_CAPTION_PT = 13  # the caption over a still image, in pixels of its font
+EM_STEP_REG_COVAR = 1e-6  # m_step's default; the browser's M-step adds the same
 SLIDER_LAYOUT = widgets.Layout(width="460px")
 SLIDER_STYLE = {"description_width": "170px"}
 
@@ -752,7 +753,9 @@ def likelihood_explorer(X, weights, means, covariances, component=0, span=4.0, n
     sliders = _mean_sliders(f"mean {component + 1}", start, (grid_x1[0], grid_x2[0]), (grid_x1[-1], grid_x2[-1]),
                             step)
     artists = {"ellipses": ellipses, "means": mean_markers, "surface_marker": where}
-    return SliderFigure("Log-likelihood explorer", figure, sliders, draw, artists)
+    canvas = {"kind": "likelihood", "appearance": _canvas_style(means.shape[0]), "best_log_likelihood": float(top),
+              **_mixture_traits(X, weights, means, covariances, component)}
+    return CanvasSliderFigure("Log-likelihood explorer", figure, sliders, draw, artists, [data_ax, surface_ax], canvas)
 
 
 def em_step_explorer(X, weights, means, covariances, component=0, span=4.0):
@@ -773,7 +776,7 @@ def em_step_explorer(X, weights, means, covariances, component=0, span=4.0):
     def draw(mean_x1, mean_x2):
         moved = _moved(means, component, (mean_x1, mean_x2))
         responsibilities = e_step(X, weights, moved, covariances)
-        new_weights, new_means, new_covariances = m_step(X, responsibilities)
+        new_weights, new_means, new_covariances = m_step(X, responsibilities, reg_covar=EM_STEP_REG_COVAR)
         after.update(responsibilities, new_means, new_covariances)
         plotting.update_ellipses(before, moved, covariances, n_stds=(2,))
         shift = np.linalg.norm(new_means - moved, axis=1)
@@ -783,7 +786,9 @@ def em_step_explorer(X, weights, means, covariances, component=0, span=4.0):
     sliders = _mean_sliders(f"start mean {component + 1}", start, start - span, start + span, 0.1)
     artists = {"points": after.points, "ellipses_before": before, "ellipses_after": after.ellipses,
                "means_after": after.mean_markers}
-    return SliderFigure("One-EM-step explorer", figure, sliders, draw, artists)
+    canvas = {"kind": "em_step", "appearance": _canvas_style(means.shape[0], n_stds=(2,)), "reg_covar": EM_STEP_REG_COVAR,
+              **_mixture_traits(X, weights, means, covariances, component)}
+    return CanvasSliderFigure("One-EM-step explorer", figure, sliders, draw, artists, [ax], canvas)
 
 
 def sampling_explorer(weights, means, covariances, n_samples=600, rng=None):
@@ -840,7 +845,11 @@ def sampling_explorer(weights, means, covariances, n_samples=600, rng=None):
         "spread_2": _slider("spread of component 2 (×σ)", 1.0, 0.2, 2.5, 0.05),
         "correlation_2": _slider("correlation of component 2", float(base_correlation), -0.95, 0.95, 0.05),
     }
-    return SliderFigure("Sampling explorer", figure, sliders, draw, {"points": points, "ellipses": ellipses})
+    canvas = {"kind": "sampling", "appearance": _canvas_style(len(weights), n_stds=(2,), point_size=12, point_alpha=1.0),
+              "weights": weights.tolist(), "means": means.tolist(), "covariances": covariances.tolist(),
+              "uniforms": uniforms.tolist(), "standard_normal": standard_normal.tolist(), "stds_2": stds.tolist()}
+    return CanvasSliderFigure("Sampling explorer", figure, sliders, draw, {"points": points, "ellipses": ellipses},
+                              [ax], canvas)
 
 
 def restart_explorer(X, fits):

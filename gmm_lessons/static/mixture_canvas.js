@@ -334,7 +334,7 @@ async function render({ model, el }) {
     ctx.restore();
     caption.innerHTML = text;
     canvas.setAttribute("aria-label", `${model.get("title")}: ${caption.textContent}`);
-    canvas.gmmState = state;
+    canvas.gmmState = { ...state, values: Object.fromEntries(SLIDER_TRAITS[kind].map((name) => [name, model.get(name)])) };
     el.dataset.draws = String(++draws);
   };
   // Draw once per display frame however many slider events arrive in it.
