@@ -1,9 +1,8 @@
 """Slider widgets for the lessons.
 
-Each builder returns a slider figure: ipywidgets sliders above a matplotlib
-figure shown as a PNG ``Image`` widget. It needs no front-end extension
-beyond ipywidgets itself, and works whatever the matplotlib backend. What a
-slider scrubs is computed when the widget is built. There are two kinds:
+Each builder returns a slider figure: ipywidgets sliders above a figure
+drawn with matplotlib. What a slider scrubs is computed when the widget is
+built, or computed from the sliders' values in the browser. Three kinds:
 
 - :class:`FrameSliderFigure` (EM iterations, restarts, the epsilon of the
   k-means limit): a slider over precomputed states. Every state is rendered
@@ -13,14 +12,19 @@ slider scrubs is computed when the widget is built. There are two kinds:
   changes within the browser's next frames, and the widget keeps working
   where there is no kernel at all: the slide decks and an HTML export with
   its widget state (``tools/widget_state.py``), rendered by
-  ``@jupyter-widgets/html-manager``. Only core ipywidgets models are used,
-  so that manager needs no custom JavaScript (an anywidget would need its
-  module shipped and loaded in every export). The price is the frames'
-  bytes, which are why each frame is a palette PNG and why a 2-D slider
-  (a mean on a 41 x 41 grid) is not one.
-- :class:`SliderFigure` (dragging a mean, the sampling explorer): sliders
-  whose state is computed from their values. Every move goes to the kernel,
-  which moves the figure's animated artists, renders a PNG and sends it back.
+  ``@jupyter-widgets/html-manager``. Only core ipywidgets models are used.
+  The price is the frames' bytes, which are why each frame is a palette PNG
+  and why a 2-D slider (a mean on a 41 x 41 grid) is not one.
+- :class:`CanvasSliderFigure` (dragging a mean, the sampling explorer):
+  sliders ``jsdlink``-ed to a :class:`MixtureCanvas`, an anywidget whose ES
+  module (``static/mixture_canvas.js``) computes the state from the slider
+  values (log-space densities, responsibilities, one EM step, samples from
+  draws made here with the seeded rng) and draws the moving parts on the
+  figure's static PNG. No kernel round trip, and no kernel needed: pages
+  with widget state load anywidget's front end from their ``vendor/``.
+- :class:`SliderFigure`: sliders whose state the kernel computes. Every
+  move goes to the kernel, which moves the figure's animated artists,
+  renders a PNG and sends it back (no lesson's builder uses it now).
 
 Both keep their pieces reachable (``.sliders``, ``.caption``, ``.image``,
 ``.figure``, ``.artists``), so a test can move a slider and check what

@@ -6,9 +6,10 @@ kernel execute a lesson again with it (:func:`execute_with_widget_state`):
 the notebook's metadata then holds every widget model, and each widget
 output points at one. In a page, ``@jupyter-widgets/html-manager`` renders
 those models; only what the front end does survives there, which is what the
-frame sliders of ``gmm_lessons.widgets`` are made of (a slider linked to a
-``Stack`` of images in the browser). Sliders that call the kernel show and
-move, but their figure stays at its first state.
+sliders of ``gmm_lessons.widgets`` are made of: a slider linked to a
+``Stack`` of images in the browser, or to an anywidget that computes and
+draws on a canvas (its front end, the npm ``anywidget`` package, is copied
+next to the manager, and ``require-anywidget.js`` tells require.js where).
 
 The manager is the npm package pinned in ``tools/html_manager/package.json``
 (``npm ci --prefix tools/html_manager``), copied next to the pages into
