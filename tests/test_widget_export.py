@@ -155,7 +155,7 @@ def test_the_computing_explorers_move_and_compute_as_the_package_with_no_kernel_
     notebook_path = tmp_path / "canvas.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(CANVAS_NOTEBOOK)]), notebook_path)
     page_path = widget_state.export_html(widget_state.execute_with_widget_state(notebook_path), tmp_path / "c.html")
-    assert f'<script src="{widget_state.ANYWIDGET_PATHS_URL}">' in page_path.read_text(encoding="utf-8")
+    assert f'<script src="{slides.ANYWIDGET_PATHS_URL}">' in page_path.read_text(encoding="utf-8")
 
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright, chromium)

@@ -31,7 +31,6 @@ writes ``OUTPUT_DIR/NN_name.html`` (default ``build/html``) for every lesson
 of ``SOURCE_DIR`` (default ``notebooks``), openable from ``file://``.
 """
 
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -50,13 +49,8 @@ HTML_MANAGER_PACKAGE = "@jupyter-widgets/html-manager"
 # The AMD bundle (it needs require.js) holds the base, controls and output widgets; webpack loads its
 # icon fonts from next to it.
 HTML_MANAGER_FILES = {HTML_MANAGER_PACKAGE: ["dist/embed-amd.js", "dist/embed.js.LICENSE.txt", "dist/*.woff2",
-                                             "dist/*.woff", "dist/*.ttf", "dist/*.eot", "dist/*.svg"],
-                      # The front end of the anywidgets (gmm_lessons.widgets.MixtureCanvas): one AMD module.
-                      "anywidget": ["package.json", "LICENSE", "dist/index.js"]}
+                                             "dist/*.woff", "dist/*.ttf", "dist/*.eot", "dist/*.svg"]}
 HTML_MANAGER_URL = f"{slides.VENDOR}/{HTML_MANAGER_PACKAGE}/dist/embed-amd.js"
-# Points require.js at the vendored anywidget (loaded right after require.js; see the file).
-ANYWIDGET_PATHS = HTML_MANAGER_DIR / "require-anywidget.js"
-ANYWIDGET_PATHS_URL = f"{slides.VENDOR}/{ANYWIDGET_PATHS.name}"
 CELL_TIMEOUT_S = 600  # a hung cell fails; a slow one (a loaded machine) does not
 
 
@@ -88,8 +82,8 @@ def execute_with_widget_state(notebook_path, timeout=CELL_TIMEOUT_S):
 def copy_html_manager(output_dir, node_modules=HTML_MANAGER_MODULES):
     """Copy the pinned html-manager and anywidget into ``output_dir/vendor``; returns the manager's URL there.
 
-    A page loads ``ANYWIDGET_PATHS_URL`` after require.js, so that the
-    manager finds anywidget there.
+    A page loads ``slides.ANYWIDGET_PATHS_URL`` after require.js, so that
+    the manager finds anywidget there.
 
     Raises
     ------
@@ -98,7 +92,7 @@ def copy_html_manager(output_dir, node_modules=HTML_MANAGER_MODULES):
     """
     slides.check_assets(node_modules, HTML_MANAGER_DIR)
     slides.copy_vendor_assets(output_dir, node_modules, HTML_MANAGER_FILES)
-    shutil.copyfile(ANYWIDGET_PATHS, Path(output_dir) / ANYWIDGET_PATHS_URL)
+    slides.copy_anywidget(output_dir, node_modules)
     return HTML_MANAGER_URL
 
 
@@ -126,7 +120,7 @@ def export_html(notebook, output_path):
     """
     output_path = Path(output_path)
     html, _ = html_exporter().from_notebook_node(notebook, resources={"metadata": {"name": output_path.stem},
-                                                                      "anywidget_paths_url": ANYWIDGET_PATHS_URL})
+                                                                      "anywidget_paths_url": slides.ANYWIDGET_PATHS_URL})
     html = slides.strip_url_comments(html)
     remote = slides.remote_resources(html)
     if remote:

@@ -316,6 +316,8 @@ async function render({ model, el }) {
   canvas.width = width;
   canvas.height = height;
   canvas.setAttribute("role", "img");
+  canvas.style.maxWidth = "100%";  // a narrow page or a slide shrinks the figure as it would an image
+  canvas.style.height = "auto";
   el.append(caption, canvas);
   const background = new Image();
   background.src = model.get("background");
