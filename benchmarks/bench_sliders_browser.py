@@ -59,6 +59,10 @@ IDLE = """() => {
 }"""
 RUN_ALL = """() => { window.__benchRan = false;
     window.jupyterapp.commands.execute('notebook:run-all-cells').then(() => { window.__benchRan = true; }); }"""
+# Run-all answers as soon as a cell tagged raises-exception failed, while the cells after it still run:
+# wait for every code cell with code to have run (as tests/browser/test_lesson_sliders.py does).
+ALL_CELLS_RAN = """() => window.__benchPanel.content.widgets.every((cell) => cell.model.type !== 'code'
+    || !cell.model.sharedModel.getSource().trim() || cell.model.executionCount !== null)"""
 SLIDERS = "() => window.__benchPanel.content.node.querySelectorAll('.widget-slider').length"
 
 # Arm the timer on slider `index`: every keydown on it starts a measurement, which ends at the first
@@ -132,7 +136,8 @@ def _bench_lesson(browser, server, lesson):
         page.wait_for_function(OPENED, arg=lesson.file, timeout=OPEN_TIMEOUT_MS)
         page.wait_for_function(IDLE, timeout=OPEN_TIMEOUT_MS)
         page.evaluate(RUN_ALL)
-        page.wait_for_function(f"() => window.__benchRan && ({IDLE})()", timeout=RUN_ALL_TIMEOUT_MS, polling=250)
+        page.wait_for_function(f"() => window.__benchRan && ({ALL_CELLS_RAN})() && ({IDLE})()",
+                               timeout=RUN_ALL_TIMEOUT_MS, polling=250)
         count, stable_since = -1, time.monotonic()
         while time.monotonic() - stable_since < 2.0:
             now = page.evaluate(SLIDERS)
