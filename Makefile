@@ -113,8 +113,8 @@ slides: $(INSTALLED) $(SLIDES_ASSETS) $(HTML_MANAGER_ASSETS)
 # host). Pages show the committed outputs; SITE_EXECUTE=1 executes each lesson first, storing its widget
 # state, so that its sliders work on the page without a kernel. Jupyter Book 1 (requirements-site.txt)
 # lives in its own .venv-site; MathJax, require.js and the widget manager are the npm packages pinned in
-# tools/site/package-lock.json.
-site: $(INSTALLED) $(SITE_INSTALLED) $(SITE_ASSETS)
+# tools/site/package-lock.json; anywidget (the canvas sliders) is tools/html_manager's.
+site: $(INSTALLED) $(SITE_INSTALLED) $(SITE_ASSETS) $(HTML_MANAGER_ASSETS)
 	$(BIN)/python tools/website.py notebooks build/site
 
 $(SITE_INSTALLED): requirements-site.txt

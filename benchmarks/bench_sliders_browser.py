@@ -88,7 +88,8 @@ ARM = f"""(index) => {{
         Promise.all(images.map((img) => img.decode().catch(() => null)))
             .then(() => requestAnimationFrame(() => bench.samples.push(performance.now() - pending.start)));
     }});
-    bench.observer.observe(box, {{subtree: true, childList: true, attributes: true, attributeFilter: ['src', 'data-draws']}});
+    bench.observer.observe(box, {{subtree: true, childList: true, attributes: true,
+                                  attributeFilter: ['src', 'data-draws']}});
     slider.addEventListener('keydown', bench.onKey, true);
     window.__bench = bench;
     const target = slider.querySelector('.noUi-target');

@@ -41,7 +41,6 @@ import html
 import io
 import re
 import textwrap
-
 from pathlib import Path
 
 import anywidget
@@ -339,9 +338,10 @@ class CanvasSliderFigure(_StillImage, widgets.VBox):
 
     A move never waits for the kernel, and the widget works with no kernel
     (an HTML export, a deck: the anywidget front end is served with the
-    pages). In the kernel, moving a slider also runs ``draw``, so
-    ``.figure``, ``.artists`` and ``.caption`` follow the sliders as in a
-    :class:`SliderFigure`; ``.image`` renders that state on demand.
+    pages). A move costs the kernel nothing either: reading ``.figure``,
+    ``.artists``, ``.caption`` or ``.image`` first runs ``draw`` for the
+    sliders' current values (when they changed), so these follow the sliders
+    as in a :class:`SliderFigure`.
 
     Parameters
     ----------
@@ -356,31 +356,49 @@ class CanvasSliderFigure(_StillImage, widgets.VBox):
 
     def __init__(self, title, figure, sliders, draw, artists, axes, canvas):
         self.title = title
-        self.figure = figure
         self.sliders = dict(sliders)
-        self.artists = artists
-        self._draw = draw
+        self._figure, self._artists, self._draw = figure, artists, draw
         self._canvas = _BlitCanvas(figure, artists)
         background = base64.b64encode(self._canvas.background_png()).decode("ascii")
         self.canvas = MixtureCanvas(
             title=title, size=list(figure.canvas.get_width_height()),
             background=f"data:image/png;base64,{background}", axes=self._canvas.axes_boxes(axes),
-            **canvas, **{name: float(slider.value) for name, slider in self.sliders.items()})
+            **canvas, **self._values())
         self.canvas.add_class(CANVAS_CLASS)  # how the browser tests and benchmark tell a canvas slider's widget
         self._links = [widgets.jsdlink((slider, "value"), (self.canvas, name)) for name, slider in self.sliders.items()]
-        self.caption = _Shown("")
-        self.redraw()
-        for slider in self.sliders.values():
-            slider.observe(self.redraw, names="value")
+        self._drawn_values, self._caption = None, None
         super().__init__([*self.sliders.values(), self.canvas])
 
-    def redraw(self, change=None):
-        """Put ``.figure`` and ``.caption`` in the sliders' current state (the browser draws its own)."""
-        self.caption.value = self._draw(**{name: slider.value for name, slider in self.sliders.items()})
+    def _values(self):
+        return {name: float(slider.value) for name, slider in self.sliders.items()}
+
+    def redraw(self):
+        """Put the kernel's figure and caption in the sliders' current state, unless they are in it already."""
+        values = self._values()
+        if values != self._drawn_values:
+            self._caption = _Shown(self._draw(**values))
+            self._drawn_values = values
+
+    @property
+    def figure(self):
+        self.redraw()
+        return self._figure
+
+    @property
+    def artists(self):
+        self.redraw()
+        return self._artists
+
+    @property
+    def caption(self):
+        """The caption's HTML (``.value``) for the sliders' current values, as the browser writes it."""
+        self.redraw()
+        return self._caption
 
     @property
     def image(self):
         """The figure in the sliders' current state as a PNG (``.value``), as the browser shows it."""
+        self.redraw()
         self._canvas.redraw()
         return _Shown(self._canvas.png(reuse_palette=True))
 
@@ -790,8 +808,8 @@ def em_step_explorer(X, weights, means, covariances, component=0, span=4.0):
     sliders = _mean_sliders(f"start mean {component + 1}", start, start - span, start + span, 0.1)
     artists = {"points": after.points, "ellipses_before": before, "ellipses_after": after.ellipses,
                "means_after": after.mean_markers}
-    canvas = {"kind": "em_step", "appearance": _canvas_style(means.shape[0], n_stds=(2,)), "reg_covar": EM_STEP_REG_COVAR,
-              **_mixture_traits(X, weights, means, covariances, component)}
+    canvas = {"kind": "em_step", "appearance": _canvas_style(means.shape[0], n_stds=(2,)),
+              "reg_covar": EM_STEP_REG_COVAR, **_mixture_traits(X, weights, means, covariances, component)}
     return CanvasSliderFigure("One-EM-step explorer", figure, sliders, draw, artists, [ax], canvas)
 
 
@@ -849,7 +867,8 @@ def sampling_explorer(weights, means, covariances, n_samples=600, rng=None):
         "spread_2": _slider("spread of component 2 (×σ)", 1.0, 0.2, 2.5, 0.05),
         "correlation_2": _slider("correlation of component 2", float(base_correlation), -0.95, 0.95, 0.05),
     }
-    canvas = {"kind": "sampling", "appearance": _canvas_style(len(weights), n_stds=(2,), point_size=12, point_alpha=1.0),
+    appearance = _canvas_style(len(weights), n_stds=(2,), point_size=12, point_alpha=1.0)
+    canvas = {"kind": "sampling", "appearance": appearance,
               "weights": weights.tolist(), "means": means.tolist(), "covariances": covariances.tolist(),
               "uniforms": uniforms.tolist(), "standard_normal": standard_normal.tolist(), "stds_2": stds.tolist()}
     return CanvasSliderFigure("Sampling explorer", figure, sliders, draw, {"points": points, "ellipses": ellipses},

@@ -406,7 +406,8 @@ def test_computing_explorers_draw_in_the_browser_from_the_data_they_ship(data, f
 
 def test_the_sampling_canvas_gets_the_seeded_draws_the_kernel_turns_into_samples(data, fit):
     first, again = (widgets.sampling_explorer(fit.weights, fit.means, fit.covariances, 50, rng=4) for _ in range(2))
-    assert first.canvas.uniforms == again.canvas.uniforms and first.canvas.standard_normal == again.canvas.standard_normal
+    assert first.canvas.uniforms == again.canvas.uniforms
+    assert first.canvas.standard_normal == again.canvas.standard_normal
     first.sliders["weight_1"].value = 0.0  # every sample from components 2 and 3
     weights = np.array([0.0, *fit.weights[1:] / fit.weights[1:].sum()])
     labels = np.minimum(np.searchsorted(np.cumsum(weights), first.canvas.uniforms, side="right"), 2)

@@ -119,8 +119,8 @@ def export_html(notebook, output_path):
         If the page would load anything from the network.
     """
     output_path = Path(output_path)
-    html, _ = html_exporter().from_notebook_node(notebook, resources={"metadata": {"name": output_path.stem},
-                                                                      "anywidget_paths_url": slides.ANYWIDGET_PATHS_URL})
+    resources = {"metadata": {"name": output_path.stem}, "anywidget_paths_url": slides.ANYWIDGET_PATHS_URL}
+    html, _ = html_exporter().from_notebook_node(notebook, resources=resources)
     html = slides.strip_url_comments(html)
     remote = slides.remote_resources(html)
     if remote:

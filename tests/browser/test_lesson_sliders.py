@@ -196,7 +196,10 @@ SNAPSHOT = """async (index) => {
     for (const canvas of box.querySelectorAll('canvas')) {
         const pixels = canvas.toDataURL();
         let hash = 0x811c9dc5;
-        for (let i = 0; i < pixels.length; i++) { hash ^= pixels.charCodeAt(i); hash = Math.imul(hash, 0x01000193) >>> 0; }
+        for (let i = 0; i < pixels.length; i++) {
+            hash ^= pixels.charCodeAt(i);
+            hash = Math.imul(hash, 0x01000193) >>> 0;
+        }
         images.push({hash: `${pixels.length}:${hash.toString(16)}`, width: canvas.width, complete: true});
     }
     const texts = Array.from(box.querySelectorAll('.widget-html, .widget-label, .widget-htmlmath, .gmm-canvas-caption'))
