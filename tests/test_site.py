@@ -252,7 +252,7 @@ def test_a_stored_slider_changes_its_linked_widgets_without_kernel_or_network(wi
     # The Stack shows only its selected image; the two images differ in width (60 and 90 px).
     shown_width = "() => [...document.querySelectorAll('img.widget-image')].map(i => i.getBoundingClientRect().width)"
     assert text.input_value() == "0" and page.evaluate(shown_width) == [60]
-    page.locator(".widget-slider .noUi-handle").focus()
+    page.locator(".widget-slider .noUi-handle").first.focus()  # the frame slider (the canvas figure's come next)
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.querySelector('.widget-text input').value === '1'", timeout=5_000)
     page.wait_for_function(f"() => ({shown_width})().join() === '90'", timeout=5_000)
