@@ -435,7 +435,8 @@ def test_concurrent_builds_do_not_break_each_other(slide_assets, tmp_path):
     failures = [stderr for run, stderr in zip(runs, failures) if run.returncode != 0]
     assert not failures, "a concurrent build failed:\n" + "\n".join(failures)
     reference = tmp_path / "reference"
-    vendored = {path.relative_to(reference) for path in slides.copy_vendor_assets(reference, slide_assets)}
+    vendored = {path.relative_to(reference) for path in [*slides.copy_vendor_assets(reference, slide_assets),
+                                                         *slides.copy_anywidget(reference)]}
     built = {path.relative_to(output) for path in (output / slides.VENDOR).rglob("*") if path.is_file()}
     assert built == vendored
     assert sorted(path.name for path in output.glob("*.html")) == ["00_a" + slides.DECK_SUFFIX]
