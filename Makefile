@@ -105,16 +105,16 @@ grade: $(INSTALLED)
 # (offline, also from file://). Every lesson is executed again with the slide style (a line per
 # lesson as it goes), then each deck is printed by Chromium. reveal.js, MathJax 2, require.js,
 # jQuery and the widget manager are the npm packages pinned in tools/slides/package-lock.json,
-# installed again only when the lock file changes.
-slides: $(INSTALLED) $(SLIDES_ASSETS)
+# installed again only when the lock file changes; anywidget (the canvas sliders) is tools/html_manager's.
+slides: $(INSTALLED) $(SLIDES_ASSETS) $(HTML_MANAGER_ASSETS)
 	$(BIN)/python tools/slides.py notebooks build/slides
 
 # The course as a website in build/site (open build/site/index.html, or publish the folder on any static
 # host). Pages show the committed outputs; SITE_EXECUTE=1 executes each lesson first, storing its widget
 # state, so that its sliders work on the page without a kernel. Jupyter Book 1 (requirements-site.txt)
 # lives in its own .venv-site; MathJax, require.js and the widget manager are the npm packages pinned in
-# tools/site/package-lock.json.
-site: $(INSTALLED) $(SITE_INSTALLED) $(SITE_ASSETS)
+# tools/site/package-lock.json; anywidget (the canvas sliders) is tools/html_manager's.
+site: $(INSTALLED) $(SITE_INSTALLED) $(SITE_ASSETS) $(HTML_MANAGER_ASSETS)
 	$(BIN)/python tools/website.py notebooks build/site
 
 $(SITE_INSTALLED): requirements-site.txt

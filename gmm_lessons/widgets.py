@@ -1,9 +1,8 @@
 """Slider widgets for the lessons.
 
-Each builder returns a slider figure: ipywidgets sliders above a matplotlib
-figure shown as a PNG ``Image`` widget. It needs no front-end extension
-beyond ipywidgets itself, and works whatever the matplotlib backend. What a
-slider scrubs is computed when the widget is built. There are two kinds:
+Each builder returns a slider figure: ipywidgets sliders above a figure
+drawn with matplotlib. What a slider scrubs is computed when the widget is
+built, or computed from the sliders' values in the browser. Three kinds:
 
 - :class:`FrameSliderFigure` (EM iterations, restarts, the epsilon of the
   k-means limit, the fraction of missing values): a slider over precomputed states. Every state is rendered
@@ -13,14 +12,19 @@ slider scrubs is computed when the widget is built. There are two kinds:
   changes within the browser's next frames, and the widget keeps working
   where there is no kernel at all: the slide decks and an HTML export with
   its widget state (``tools/widget_state.py``), rendered by
-  ``@jupyter-widgets/html-manager``. Only core ipywidgets models are used,
-  so that manager needs no custom JavaScript (an anywidget would need its
-  module shipped and loaded in every export). The price is the frames'
-  bytes, which are why each frame is a palette PNG and why a 2-D slider
-  (a mean on a 41 x 41 grid) is not one.
-- :class:`SliderFigure` (dragging a mean, the sampling explorer): sliders
-  whose state is computed from their values. Every move goes to the kernel,
-  which moves the figure's animated artists, renders a PNG and sends it back.
+  ``@jupyter-widgets/html-manager``. Only core ipywidgets models are used.
+  The price is the frames' bytes, which are why each frame is a palette PNG
+  and why a 2-D slider (a mean on a 41 x 41 grid) is not one.
+- :class:`CanvasSliderFigure` (dragging a mean, the sampling explorer):
+  sliders ``jsdlink``-ed to a :class:`MixtureCanvas`, an anywidget whose ES
+  module (``static/mixture_canvas.js``) computes the state from the slider
+  values (log-space densities, responsibilities, one EM step, samples from
+  draws made here with the seeded rng) and draws the moving parts on the
+  figure's static PNG. No kernel round trip, and no kernel needed: pages
+  with widget state load anywidget's front end from their ``vendor/``.
+- :class:`SliderFigure`: sliders whose state the kernel computes. Every
+  move goes to the kernel, which moves the figure's animated artists,
+  renders a PNG and sends it back (no lesson's builder uses it now).
 
 Both keep their pieces reachable (``.sliders``, ``.caption``, ``.image``,
 ``.figure``, ``.artists``), so a test can move a slider and check what
@@ -37,9 +41,12 @@ import html
 import io
 import re
 import textwrap
+from pathlib import Path
 
+import anywidget
 import ipywidgets as widgets
 import numpy as np
+import traitlets
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -60,7 +67,10 @@ MAX_ITERATION_FRAMES = 40  # an EM history slider's frames at most (a frame is 1
 EPSILONS_PER_DECADE = 8  # the k-means limit slider's frames: 41 over epsilon 1e-3 .. 1e2
 PALETTE_COLOURS = 128  # the figures' flat colours, their blends and anti-aliasing fit in it
 FRAMES_CLASS = "gmm-frames"
+CANVAS_CLASS = "gmm-canvas"
+CANVAS_MODULE = Path(__file__).resolve().parent / "static" / "mixture_canvas.js"  # anywidget reads its text
 STILL_CAPTION_PT = 13  # the caption over a still image, in pixels of its font
+EM_STEP_REG_COVAR = 1e-6  # m_step's default; the browser's M-step adds the same
 SLIDER_LAYOUT = widgets.Layout(width="460px")
 SLIDER_STYLE = {"description_width": "170px"}
 
@@ -90,6 +100,16 @@ class _BlitCanvas:
         for artist in self._animated:
             self.figure.draw_artist(artist)
 
+    def _rgb(self):
+        width, height = self._canvas.get_width_height()
+        return Image.frombuffer("RGBA", (width, height), self._canvas.buffer_rgba()).convert("RGB")
+
+    @staticmethod
+    def _encode(image, compress_level):
+        buffer = io.BytesIO()
+        image.save(buffer, format="png", compress_level=compress_level)
+        return buffer.getvalue()
+
     def png(self, reuse_palette):
         """The canvas as a palette PNG (a quarter of the bytes of RGBA, and faster to encode and decode).
 
@@ -98,16 +118,28 @@ class _BlitCanvas:
         compressed fast; otherwise each PNG gets its own palette and tighter
         compression (a frame is encoded once and shipped once).
         """
-        width, height = self._canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), self._canvas.buffer_rgba()).convert("RGB")
+        image = self._rgb()
         if reuse_palette and self._palette is not None:
             image = image.quantize(palette=self._palette, dither=Image.Dither.NONE)
         else:
             # The octree quantiser is the fast one (about 5 ms here, against 15 for median cut).
             image = self._palette = image.quantize(PALETTE_COLOURS, method=Image.Quantize.FASTOCTREE)
-        buffer = io.BytesIO()
-        image.save(buffer, format="png", compress_level=PNG_COMPRESS_LEVELS[reuse_palette])
-        return buffer.getvalue()
+        return self._encode(image, PNG_COMPRESS_LEVELS[reuse_palette])
+
+    def background_png(self):
+        """The figure without its animated artists, as a palette PNG of its own; call it before any redraw."""
+        image = self._rgb().quantize(PALETTE_COLOURS, method=Image.Quantize.FASTOCTREE)
+        return self._encode(image, PNG_COMPRESS_LEVELS[False])
+
+    def axes_boxes(self, axes):
+        """Where each of ``axes`` is on the PNG: its pixel box [left, top, right, bottom] and its data limits."""
+        height = self._canvas.get_width_height()[1]
+        boxes = []
+        for ax in axes:
+            extent = ax.get_window_extent()  # display pixels, from the bottom
+            boxes.append({"box": [extent.x0, height - extent.y1, extent.x1, height - extent.y0],
+                          "xlim": list(ax.get_xlim()), "ylim": list(ax.get_ylim())})
+        return boxes
 
 
 def captioned_png(png, caption_html):
@@ -260,6 +292,120 @@ class FrameSliderFigure(_StillImage, widgets.VBox):
         return len(self.frames), sum(len(frame.children[1].value) for frame in self.frames)
 
 
+class MixtureCanvas(anywidget.AnyWidget):
+    """The browser half of a :class:`CanvasSliderFigure`: an anywidget that computes and draws each state.
+
+    Its ES module (``static/mixture_canvas.js``) draws on the figure's static
+    PNG (``background``) the moving parts of the explorer ``kind``, from the
+    mixture and the slider traits, which the sliders set in the browser
+    (``jsdlink``). The lists are the arrays as nested lists of floats.
+    """
+
+    _esm = CANVAS_MODULE
+    kind = traitlets.Unicode().tag(sync=True)
+    title = traitlets.Unicode().tag(sync=True)
+    size = traitlets.List(traitlets.Int()).tag(sync=True)  # (width, height) of the PNG, in pixels
+    background = traitlets.Unicode().tag(sync=True)  # a data: URL, so a page needs no other file
+    axes = traitlets.List(traitlets.Dict()).tag(sync=True)  # from _BlitCanvas.axes_boxes
+    # How to draw (sizes, colours); not "style", which a DOM widget view takes for a Style model.
+    appearance = traitlets.Dict().tag(sync=True)
+    X = traitlets.List().tag(sync=True)
+    weights = traitlets.List().tag(sync=True)
+    means = traitlets.List().tag(sync=True)
+    covariances = traitlets.List().tag(sync=True)
+    component = traitlets.Int(0).tag(sync=True)
+    reg_covar = traitlets.Float(0.0).tag(sync=True)
+    best_log_likelihood = traitlets.Float(0.0).tag(sync=True)
+    uniforms = traitlets.List().tag(sync=True)
+    standard_normal = traitlets.List().tag(sync=True)
+    stds_2 = traitlets.List().tag(sync=True)
+    # The slider traits (the sliders' names): a mean, or the sampling explorer's five.
+    mean_x1 = traitlets.Float(0.0).tag(sync=True)
+    mean_x2 = traitlets.Float(0.0).tag(sync=True)
+    weight_1 = traitlets.Float(0.0).tag(sync=True)
+    mean_2_x1 = traitlets.Float(0.0).tag(sync=True)
+    mean_2_x2 = traitlets.Float(0.0).tag(sync=True)
+    spread_2 = traitlets.Float(0.0).tag(sync=True)
+    correlation_2 = traitlets.Float(0.0).tag(sync=True)
+
+
+class _Shown:
+    """What a browser-drawn figure shows, kept in the kernel with a widget's ``.value`` (never displayed)."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+class CanvasSliderFigure(_StillImage, widgets.VBox):
+    """Sliders linked in the browser to a :class:`MixtureCanvas` that computes and draws every state itself.
+
+    A move never waits for the kernel, and the widget works with no kernel
+    (an HTML export, a deck: the anywidget front end is served with the
+    pages). A move costs the kernel nothing either: reading ``.figure``,
+    ``.artists``, ``.caption`` or ``.image`` first runs ``draw`` for the
+    sliders' current values (when they changed), so these follow the sliders
+    as in a :class:`SliderFigure`.
+
+    Parameters
+    ----------
+    title, figure, sliders, draw, artists : as for :class:`SliderFigure`
+    axes : list of matplotlib Axes
+        The axes the browser draws in; the first holds the mixture.
+    canvas : dict
+        The :class:`MixtureCanvas` traits of the explorer (``kind``, the
+        data and mixture, ``appearance``); the background, axes and slider
+        traits are added here.
+    """
+
+    def __init__(self, title, figure, sliders, draw, artists, axes, canvas):
+        self.title = title
+        self.sliders = dict(sliders)
+        self._figure, self._artists, self._draw = figure, artists, draw
+        self._canvas = _BlitCanvas(figure, artists)
+        background = base64.b64encode(self._canvas.background_png()).decode("ascii")
+        self.canvas = MixtureCanvas(
+            title=title, size=list(figure.canvas.get_width_height()),
+            background=f"data:image/png;base64,{background}", axes=self._canvas.axes_boxes(axes),
+            **canvas, **self._values())
+        self.canvas.add_class(CANVAS_CLASS)  # how the browser tests and benchmark tell a canvas slider's widget
+        self._links = [widgets.jsdlink((slider, "value"), (self.canvas, name)) for name, slider in self.sliders.items()]
+        self._drawn_values, self._caption = None, None
+        super().__init__([*self.sliders.values(), self.canvas])
+
+    def _values(self):
+        return {name: float(slider.value) for name, slider in self.sliders.items()}
+
+    def redraw(self):
+        """Put the kernel's figure and caption in the sliders' current state, unless they are in it already."""
+        values = self._values()
+        if values != self._drawn_values:
+            self._caption = _Shown(self._draw(**values))
+            self._drawn_values = values
+
+    @property
+    def figure(self):
+        self.redraw()
+        return self._figure
+
+    @property
+    def artists(self):
+        self.redraw()
+        return self._artists
+
+    @property
+    def caption(self):
+        """The caption's HTML (``.value``) for the sliders' current values, as the browser writes it."""
+        self.redraw()
+        return self._caption
+
+    @property
+    def image(self):
+        """The figure in the sliders' current state as a PNG (``.value``), as the browser shows it."""
+        self.redraw()
+        self._canvas.redraw()
+        return _Shown(self._canvas.png(reuse_palette=True))
+
+
 def _slider(description, value, low, high, step, readout_format=".2f"):
     kind = widgets.IntSlider if isinstance(step, int) else widgets.FloatSlider
     options = {} if kind is widgets.IntSlider else {"readout_format": readout_format}
@@ -339,6 +485,28 @@ def _check_mixture_and_component(X, weights, means, covariances, component):
     X = check_plane_data(X)
     parameters = check_parameters(weights, means, covariances, X.shape[1])
     return X, parameters, check_count(component, "component", maximum=parameters[0].shape[0] - 1)
+
+
+def _canvas_style(n_components, n_stds=plotting.ELLIPSE_STDS, point_size=16, point_alpha=0.8):
+    """How a :class:`MixtureCanvas` draws, in the figure's pixels: matplotlib's sizes (points) at RENDER_DPI."""
+    pixels_per_point = RENDER_DPI / 72
+    return {
+        "colours": [plotting.component_colour(k) for k in range(n_components)],
+        "markers": [plotting.component_marker(k) for k in range(n_components)],
+        "px": pixels_per_point,
+        "n_stds": list(n_stds),
+        "point_radius_px": np.sqrt(point_size) / 2 * pixels_per_point,  # a scatter's size is its area in points²
+        "point_alpha": point_alpha,
+        "mean_size_px": np.sqrt(120) * pixels_per_point,  # plotting.plot_means' size
+        "mean_edge_px": 1.2 * pixels_per_point,
+        "where_size_px": 12 * pixels_per_point,
+    }
+
+
+def _mixture_traits(X, weights, means, covariances, component):
+    """The data and the mixture as :class:`MixtureCanvas` traits."""
+    return {"X": X.tolist(), "weights": weights.tolist(), "means": means.tolist(),
+            "covariances": covariances.tolist(), "component": int(component)}
 
 
 def _responsibility_figure(X, responsibilities, means, covariances, title, n_stds=plotting.ELLIPSE_STDS):
@@ -546,8 +714,8 @@ def responsibility_explorer(X, weights, means, covariances, component=0, span=4.
                                                                                  component)
     start = means[component].copy()
 
-    figure, _, mixture = _responsibility_figure(X, e_step(X, weights, means, covariances), means, covariances,
-                                                "Points coloured by responsibility")
+    figure, ax, mixture = _responsibility_figure(X, e_step(X, weights, means, covariances), means, covariances,
+                                                 "Points coloured by responsibility")
 
     def draw(mean_x1, mean_x2):
         moved = _moved(means, component, (mean_x1, mean_x2))
@@ -556,7 +724,9 @@ def responsibility_explorer(X, weights, means, covariances, component=0, span=4.
         return f"points per component (largest responsibility): {_assignment_caption(responsibilities)}"
 
     sliders = _mean_sliders(f"mean {component + 1}", start, start - span, start + span, 0.1)
-    return SliderFigure("Responsibility explorer", figure, sliders, draw, mixture.artists)
+    canvas = {"kind": "responsibility", "appearance": _canvas_style(means.shape[0]),
+              **_mixture_traits(X, weights, means, covariances, component)}
+    return CanvasSliderFigure("Responsibility explorer", figure, sliders, draw, mixture.artists, [ax], canvas)
 
 
 def likelihood_explorer(X, weights, means, covariances, component=0, span=4.0, n_steps=41):
@@ -608,7 +778,9 @@ def likelihood_explorer(X, weights, means, covariances, component=0, span=4.0, n
     sliders = _mean_sliders(f"mean {component + 1}", start, (grid_x1[0], grid_x2[0]), (grid_x1[-1], grid_x2[-1]),
                             step)
     artists = {"ellipses": ellipses, "means": mean_markers, "surface_marker": where}
-    return SliderFigure("Log-likelihood explorer", figure, sliders, draw, artists)
+    canvas = {"kind": "likelihood", "appearance": _canvas_style(means.shape[0]), "best_log_likelihood": float(top),
+              **_mixture_traits(X, weights, means, covariances, component)}
+    return CanvasSliderFigure("Log-likelihood explorer", figure, sliders, draw, artists, [data_ax, surface_ax], canvas)
 
 
 def em_step_explorer(X, weights, means, covariances, component=0, span=4.0):
@@ -629,7 +801,7 @@ def em_step_explorer(X, weights, means, covariances, component=0, span=4.0):
     def draw(mean_x1, mean_x2):
         moved = _moved(means, component, (mean_x1, mean_x2))
         responsibilities = e_step(X, weights, moved, covariances)
-        new_weights, new_means, new_covariances = m_step(X, responsibilities)
+        new_weights, new_means, new_covariances = m_step(X, responsibilities, reg_covar=EM_STEP_REG_COVAR)
         after.update(responsibilities, new_means, new_covariances)
         plotting.update_ellipses(before, moved, covariances, n_stds=(2,))
         shift = np.linalg.norm(new_means - moved, axis=1)
@@ -639,7 +811,9 @@ def em_step_explorer(X, weights, means, covariances, component=0, span=4.0):
     sliders = _mean_sliders(f"start mean {component + 1}", start, start - span, start + span, 0.1)
     artists = {"points": after.points, "ellipses_before": before, "ellipses_after": after.ellipses,
                "means_after": after.mean_markers}
-    return SliderFigure("One-EM-step explorer", figure, sliders, draw, artists)
+    canvas = {"kind": "em_step", "appearance": _canvas_style(means.shape[0], n_stds=(2,)),
+              "reg_covar": EM_STEP_REG_COVAR, **_mixture_traits(X, weights, means, covariances, component)}
+    return CanvasSliderFigure("One-EM-step explorer", figure, sliders, draw, artists, [ax], canvas)
 
 
 def sampling_explorer(weights, means, covariances, n_samples=600, rng=None):
@@ -696,7 +870,12 @@ def sampling_explorer(weights, means, covariances, n_samples=600, rng=None):
         "spread_2": _slider("spread of component 2 (×σ)", 1.0, 0.2, 2.5, 0.05),
         "correlation_2": _slider("correlation of component 2", float(base_correlation), -0.95, 0.95, 0.05),
     }
-    return SliderFigure("Sampling explorer", figure, sliders, draw, {"points": points, "ellipses": ellipses})
+    appearance = _canvas_style(len(weights), n_stds=(2,), point_size=12, point_alpha=1.0)
+    canvas = {"kind": "sampling", "appearance": appearance,
+              "weights": weights.tolist(), "means": means.tolist(), "covariances": covariances.tolist(),
+              "uniforms": uniforms.tolist(), "standard_normal": standard_normal.tolist(), "stds_2": stds.tolist()}
+    return CanvasSliderFigure("Sampling explorer", figure, sliders, draw, {"points": points, "ellipses": ellipses},
+                              [ax], canvas)
 
 
 def restart_explorer(X, fits):

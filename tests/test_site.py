@@ -23,6 +23,8 @@ import pytest
 import website
 from browser_support import find_chromium, frame_stacks, launch_chromium, move_frame_sliders, skip_or_fail
 
+from gmm_lessons.widgets import CANVAS_CLASS
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 LESSONS = [lesson.path.stem for lesson in lessons.read_lessons(NOTEBOOKS)]
@@ -109,9 +111,20 @@ w.VBox([slider, text, stack])
 """
 
 
+# A slider figure the browser computes and draws (an anywidget: its module must load from the site).
+CANVAS_SOURCE = """\
+import gmm_lessons as gl
+from gmm_lessons import widgets
+X, _ = gl.seed_dataset()
+fit = gl.fit_gmm(X, 3, rng=0, max_iter=5)
+widgets.responsibility_explorer(X, fit.weights, fit.means, fit.covariances)
+"""
+
+
 @pytest.fixture(scope="session")
 def widget_site(tmp_path_factory):
-    """A one-page course whose notebook stores the state of core widgets linked in the front end."""
+    """A one-page course whose notebook stores the state of core widgets linked in the front end, and of
+    a canvas slider figure (gmm_lessons.widgets.MixtureCanvas)."""
     _require_site_tools()
     find_chromium()
     from nbclient import NotebookClient
@@ -121,6 +134,7 @@ def widget_site(tmp_path_factory):
     notebook = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("# 00 · Widgets"),
         nbformat.v4.new_code_cell(f"PNGS = {pngs!r}\n" + WIDGET_SOURCE),
+        nbformat.v4.new_code_cell(CANVAS_SOURCE),
     ])
     NotebookClient(notebook, timeout=120, store_widget_state=True).execute()
     nbformat.write(notebook, source / "00_widgets.ipynb")
@@ -238,10 +252,27 @@ def test_a_stored_slider_changes_its_linked_widgets_without_kernel_or_network(wi
     # The Stack shows only its selected image; the two images differ in width (60 and 90 px).
     shown_width = "() => [...document.querySelectorAll('img.widget-image')].map(i => i.getBoundingClientRect().width)"
     assert text.input_value() == "0" and page.evaluate(shown_width) == [60]
-    page.locator(".widget-slider .noUi-handle").focus()
+    page.locator(".widget-slider .noUi-handle").first.focus()  # the frame slider (the canvas figure's come next)
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.querySelector('.widget-text input').value === '1'", timeout=5_000)
     page.wait_for_function(f"() => ({shown_width})().join() === '90'", timeout=5_000)
+    tab.assert_clean()
+
+
+def test_a_canvas_slider_draws_and_redraws_without_kernel_or_network(widget_site, offline):
+    """The anywidget's front end loads from the site's vendor/npm/, and its canvas follows its slider."""
+    tab = offline()
+    page = tab.open(widget_site / "00_widgets.html")
+    canvas = f".{CANVAS_CLASS}"
+    drawn = f"() => !!document.querySelector('{canvas}') && !!document.querySelector('{canvas}').dataset.draws"
+    page.wait_for_function(drawn, timeout=PAGE_TIMEOUT_MS)
+    pixels = f"() => document.querySelector('{canvas} canvas').toDataURL()"
+    before, draws = page.evaluate(pixels), int(page.get_attribute(canvas, "data-draws"))
+    handle = page.locator(f".widget-vbox:has({canvas}) .widget-slider .noUi-handle").first
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => Number(document.querySelector('{canvas}').dataset.draws) > {draws}", timeout=5_000)
+    assert page.evaluate(pixels) != before
     tab.assert_clean()
 
 

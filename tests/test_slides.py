@@ -183,6 +183,9 @@ def missing_css_dependencies(css_path, seen=None):
 def slide_assets():
     """The pinned npm packages, installed with `npm ci` if they are missing or not the pinned versions."""
     ensure_npm_assets(slides.ASSETS_DIR, slides.check_assets, slides.SlidesError)
+    anywidget_modules = slides.ANYWIDGET_DIR / "node_modules"  # the canvas sliders' front end
+    ensure_npm_assets(slides.ANYWIDGET_DIR, lambda: slides.check_assets(anywidget_modules, slides.ANYWIDGET_DIR),
+                      slides.SlidesError)
     return slides.NODE_MODULES
 
 
@@ -432,7 +435,8 @@ def test_concurrent_builds_do_not_break_each_other(slide_assets, tmp_path):
     failures = [stderr for run, stderr in zip(runs, failures) if run.returncode != 0]
     assert not failures, "a concurrent build failed:\n" + "\n".join(failures)
     reference = tmp_path / "reference"
-    vendored = {path.relative_to(reference) for path in slides.copy_vendor_assets(reference, slide_assets)}
+    vendored = {path.relative_to(reference) for path in [*slides.copy_vendor_assets(reference, slide_assets),
+                                                         *slides.copy_anywidget(reference)]}
     built = {path.relative_to(output) for path in (output / slides.VENDOR).rglob("*") if path.is_file()}
     assert built == vendored
     assert sorted(path.name for path in output.glob("*.html")) == ["00_a" + slides.DECK_SUFFIX]
@@ -535,7 +539,7 @@ MEASURE_SLIDES = """async () => {
     return slides;
 }"""
 
-# Press the right arrow on every slider of the deck; report whether some image of its slide changed.
+# Press the right arrow on every slider of the deck; report whether some image or canvas of its slide changed.
 MOVE_SLIDERS = """async () => {
     const Reveal = await new Promise(resolve => require([REVEAL], resolve));
     const moved = [];
@@ -545,7 +549,9 @@ MOVE_SLIDERS = """async () => {
             Reveal.slide(h, v);
             const slide = Reveal.getCurrentSlide();
             for (const handle of slide.querySelectorAll('.widget-slider .noUi-handle')) {
-                const images = () => [...slide.querySelectorAll('img')].map(image => image.src).join();
+                // An image's bytes, or the pixels of a canvas the browser draws (gmm_lessons.widgets.MixtureCanvas).
+                const images = () => [...slide.querySelectorAll('img')].map(image => image.src).join()
+                    + [...slide.querySelectorAll('canvas')].map(canvas => canvas.toDataURL()).join();
                 const before = images();
                 handle.focus();
                 handle.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight', bubbles: true}));

@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 
 import lessons
+import numpy as np
 import pytest
 import slides
 import widget_state
@@ -28,6 +29,8 @@ from browser_support import (
     move_frame_sliders,
     widget_models,
 )
+
+from gmm_lessons import widgets
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = [lesson.path for lesson in lessons.read_lessons(ROOT / "notebooks")]
@@ -65,7 +68,13 @@ def test_exporting_leaves_the_lessons_untouched(exported):
 def test_the_page_holds_the_widget_state_and_loads_only_local_files(exported, lesson):
     notebook, page = exported[0][lesson]
     state = notebook.metadata["widgets"][WIDGET_STATE_MIME]["state"]
-    assert len(widget_models(state, "DirectionalLinkModel")) == len(frame_stacks(state))  # one jsdlink each
+    # A jsdlink per frame Stack (its slider) and per slider of a canvas (gmm_lessons.widgets.MixtureCanvas).
+    targets = [state[link["state"]["target"][0].removeprefix("IPY_MODEL_")]
+               for link in widget_models(state, "DirectionalLinkModel")]
+    canvases = [model for model in widget_models(state, "AnyModel")
+                if widgets.CANVAS_CLASS in model["state"]["_dom_classes"]]
+    assert sum(target in frame_stacks(state) for target in targets) == len(frame_stacks(state))
+    assert all(target in frame_stacks(state) or target in canvases for target in targets)
     html = page.read_text(encoding="utf-8")
     assert slides.remote_resources(html) == []
     assert f'var widgetRendererSrc = \'{widget_state.HTML_MANAGER_URL}\'' in html
@@ -95,3 +104,105 @@ def test_every_frame_slider_moves_its_image_with_no_kernel_and_no_network(export
     assert moved >= 3
 
 
+
+
+# One notebook with every explorer that computes in the browser, on the seed data and its generating mixture.
+CANVAS_NOTEBOOK = """import numpy as np
+import gmm_lessons as gl
+from gmm_lessons import widgets
+from gmm_lessons.datasets import SEED_DATASET_COMPONENTS
+X, _ = gl.seed_dataset()
+mixture = (np.full(3, 1 / 3), np.array([m for m, _ in SEED_DATASET_COMPONENTS]),
+           np.array([c for _, c in SEED_DATASET_COMPONENTS]))
+built = [widgets.responsibility_explorer(X, *mixture, component=1), widgets.likelihood_explorer(X, *mixture),
+         widgets.em_step_explorer(X, *mixture, component=2), widgets.sampling_explorer(*mixture, rng=5)]
+display(*built)"""
+
+# For every canvas widget: its caption's text, its draw count, and what its module computed (see mixture_canvas.js).
+CANVASES = f"""() => Array.from(document.querySelectorAll('.{widgets.CANVAS_CLASS}')).map((el) => ({{
+    caption: el.querySelector('.gmm-canvas-caption').textContent,
+    draws: Number(el.dataset.draws),
+    pixels: el.querySelector('canvas').toDataURL(),
+    state: el.querySelector('canvas').gmmState,
+}}))"""
+
+
+def _kernel_twin(namespace, index, values):
+    """The notebook's explorer ``index`` rebuilt here with its sliders at ``values``: what the kernel would show."""
+    exec(CANVAS_NOTEBOOK.replace("display(*built)", ""), namespace)  # noqa: S102 - the test's own notebook
+    widget = namespace["built"][index]
+    for name, value in values.items():
+        widget.sliders[name].value = value
+    return widget
+
+
+@pytest.mark.browser
+def test_the_computing_explorers_move_and_compute_as_the_package_with_no_kernel_and_no_network(tmp_path):
+    """Each canvas slider of an exported page redraws its canvas offline, and its caption and numbers are
+    those the package computes for the same slider values (e_step, m_step, the sampled labels)."""
+    import re
+
+    import nbformat
+    from playwright.sync_api import sync_playwright
+
+    import gmm_lessons as gl
+
+    ensure_npm_assets(slides.ASSETS_DIR, slides.check_assets, slides.SlidesError)
+    ensure_npm_assets(widget_state.HTML_MANAGER_DIR, lambda: slides.check_assets(
+        widget_state.HTML_MANAGER_MODULES, widget_state.HTML_MANAGER_DIR), slides.SlidesError)
+    chromium = find_chromium()
+    widget_state.copy_vendor(tmp_path)
+    notebook_path = tmp_path / "canvas.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(CANVAS_NOTEBOOK)]), notebook_path)
+    page_path = widget_state.export_html(widget_state.execute_with_widget_state(notebook_path), tmp_path / "c.html")
+    assert f'<script src="{slides.ANYWIDGET_PATHS_URL}">' in page_path.read_text(encoding="utf-8")
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright, chromium)
+        page = browser.new_page(viewport={"width": 1280, "height": 1600})
+        left_machine, errors = [], []
+
+        def route(request_route):
+            if request_route.request.url.startswith(("file://", "blob:", "data:")):
+                request_route.continue_()
+            else:
+                left_machine.append(request_route.request.url)
+                request_route.abort()
+
+        page.route("**/*", route)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        try:
+            page.goto(page_path.as_uri())
+            page.wait_for_function(f"""() => Array.from(document.querySelectorAll('.{widgets.CANVAS_CLASS}'))
+                .filter((el) => el.dataset.draws).length === 4""", timeout=60_000)
+            sliders = page.locator(".widget-slider")
+            first_slider = [0, 2, 4, 6]  # two sliders for a mean, five for the sampling explorer
+            for index, slider_index in enumerate(first_slider):
+                before = page.evaluate(CANVASES)[index]
+                handle = sliders.nth(slider_index).locator(".noUi-handle")
+                handle.scroll_into_view_if_needed()
+                handle.focus()
+                for _ in range(3):
+                    page.keyboard.press("ArrowRight")
+                page.wait_for_function(f"""() => Number(document.querySelectorAll('.{widgets.CANVAS_CLASS}')[{index}]
+                    .dataset.draws) >= {before['draws'] + 3}""", timeout=10_000)
+                after = page.evaluate(CANVASES)[index]
+                assert after["pixels"] != before["pixels"], f"canvas {index} did not change"
+                values = after["state"]["values"]
+                assert values != before["state"]["values"]
+                twin = _kernel_twin({}, index, values)
+                kernel_caption = re.sub(r"<[^>]+>", "", twin.caption.value)
+                assert after["caption"] == kernel_caption, index
+                if index in (0, 2):
+                    canvas = twin.canvas
+                    expected = gl.e_step(np.array(canvas.X), canvas.weights, after["state"]["means"],
+                                         canvas.covariances)
+                    np.testing.assert_allclose(after["state"]["responsibilities"], expected, atol=1e-9)
+                if index == 3:
+                    np.testing.assert_allclose(after["state"]["samples"],
+                                               twin.artists["points"].get_offsets(), atol=1e-9)
+            assert not left_machine, f"the page tried to load from the network: {left_machine}"
+            assert not errors, f"errors in the page: {errors}"
+        finally:
+            browser.close()

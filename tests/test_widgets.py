@@ -454,3 +454,63 @@ def test_stepwise_em_explorer_needs_runs_scored_on_its_data(stepwise_runs):
         widgets.stepwise_em_explorer(held_out, {0.6: runs[0.6]}, batch_fit)
     with pytest.raises(ValueError, match="batch_fit must be a GMMFit"):
         widgets.stepwise_em_explorer(held_out, runs, runs[0.6])
+
+
+def _computing_explorers(data, fit):
+    """The four explorers that compute from their sliders' values, built on the same data and fit."""
+    mixture = (fit.weights, fit.means, fit.covariances)
+    return {
+        "responsibility": widgets.responsibility_explorer(data, *mixture, component=1),
+        "likelihood": widgets.likelihood_explorer(data, *mixture, component=0, n_steps=11),
+        "em_step": widgets.em_step_explorer(data, *mixture, component=2),
+        "sampling": widgets.sampling_explorer(*mixture, n_samples=50, rng=4),
+    }
+
+
+def test_computing_explorers_draw_in_the_browser_from_the_data_they_ship(data, fit):
+    """Each is sliders jsdlinked to a MixtureCanvas that holds the module, the data, the mixture and the figure."""
+    for kind, widget in _computing_explorers(data, fit).items():
+        canvas = widget.canvas
+        assert isinstance(canvas, widgets.MixtureCanvas) and canvas.kind == kind
+        assert list(widget.children) == [*widget.sliders.values(), canvas]
+        assert canvas._esm == widgets.CANVAS_MODULE.read_text(encoding="utf-8")
+        for name, slider in widget.sliders.items():
+            assert getattr(canvas, name) == slider.value
+            assert any(link.source == (slider, "value") and link.target == (canvas, name) for link in widget._links)
+        png = base64.b64decode(canvas.background.removeprefix("data:image/png;base64,"))
+        assert Image.open(io.BytesIO(png)).size == tuple(canvas.size) == widget.figure.canvas.get_width_height()
+        width, height = canvas.size
+        for axes in canvas.axes:
+            left, top, right, bottom = axes["box"]
+            assert 0 <= left < right <= width and 0 <= top < bottom <= height
+        np.testing.assert_array_equal(canvas.covariances, fit.covariances)
+        if kind != "sampling":
+            np.testing.assert_array_equal(canvas.X, data)
+            np.testing.assert_array_equal(canvas.means, fit.means)
+            assert canvas.appearance["colours"] == [plotting.component_colour(k) for k in range(3)]
+
+
+def test_the_sampling_canvas_gets_the_seeded_draws_the_kernel_turns_into_samples(data, fit):
+    first, again = (widgets.sampling_explorer(fit.weights, fit.means, fit.covariances, 50, rng=4) for _ in range(2))
+    assert first.canvas.uniforms == again.canvas.uniforms
+    assert first.canvas.standard_normal == again.canvas.standard_normal
+    first.sliders["weight_1"].value = 0.0  # every sample from components 2 and 3
+    weights = np.array([0.0, *fit.weights[1:] / fit.weights[1:].sum()])
+    labels = np.minimum(np.searchsorted(np.cumsum(weights), first.canvas.uniforms, side="right"), 2)
+    assert set(labels) == {1, 2}
+    factors = np.linalg.cholesky(fit.covariances)
+    expected = fit.means[labels] + np.einsum("nij,nj->ni", factors[labels], np.array(first.canvas.standard_normal))
+    np.testing.assert_allclose(first.artists["points"].get_offsets(), expected)
+
+
+def test_a_computing_explorer_keeps_the_kernels_figure_and_caption_with_its_sliders(data, fit):
+    widget = widgets.em_step_explorer(data, fit.weights, fit.means, fit.covariances, component=0)
+    image_before, caption_before = widget.image.value, widget.caption.value
+    widget.sliders["mean_x1"].value = widget.sliders["mean_x1"].max
+    moved = fit.means.copy()
+    moved[0, 0] = widget.sliders["mean_x1"].value
+    new_weights, _, _ = gl.m_step(data, gl.e_step(data, fit.weights, moved, fit.covariances))
+    assert widget.caption.value.startswith("new weights π: " + ", ".join(f"{w:.2f}" for w in new_weights))
+    assert widget.caption.value != caption_before
+    assert widget.image.value != image_before
+    assert widget.image.value.startswith(PNG_SIGNATURE)

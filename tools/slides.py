@@ -121,6 +121,13 @@ VENDOR_FILES = {
     ],
 }
 
+# The front end of gmm_lessons' anywidgets (the canvas sliders), from the npm project that pins the widget
+# manager for the lesson pages (tools/html_manager), with the script that tells require.js where it is.
+ANYWIDGET_DIR = Path(__file__).resolve().parent / "html_manager"
+ANYWIDGET_FILES = {"anywidget": ["package.json", "LICENSE", "dist/index.js"]}
+ANYWIDGET_PATHS = ANYWIDGET_DIR / "require-anywidget.js"
+ANYWIDGET_PATHS_URL = f"{VENDOR}/{ANYWIDGET_PATHS.name}"
+
 # Slide settings: a light theme that projects well and uses no web fonts, "current/total"
 # slide numbers, no transition, and a 4:3 canvas of 1024 x 768, the projector size the slides
 # are checked at (reveal.js scales the canvas to any screen).
@@ -196,6 +203,21 @@ def copy_vendor_assets(output_dir, node_modules=NODE_MODULES, vendor_files=VENDO
                 shutil.copyfile(source, target)
                 copied.append(target)
     return copied
+
+
+def copy_anywidget(output_dir, node_modules=ANYWIDGET_DIR / "node_modules"):
+    """Copy anywidget's front end and ``require-anywidget.js`` into ``output_dir/vendor`` (a page with canvas
+    sliders loads that script right after require.js, at ``ANYWIDGET_PATHS_URL``); returns the paths copied.
+
+    Raises
+    ------
+    SlidesError
+        If the npm package is not installed at its pinned version.
+    """
+    check_assets(node_modules, ANYWIDGET_DIR)
+    copied = copy_vendor_assets(output_dir, node_modules, ANYWIDGET_FILES)
+    shutil.copyfile(ANYWIDGET_PATHS, Path(output_dir) / ANYWIDGET_PATHS_URL)
+    return [*copied, Path(output_dir) / ANYWIDGET_PATHS_URL]
 
 
 def slides_exporter():
@@ -496,6 +518,7 @@ def build_decks(source_dir="notebooks", output_dir="build/slides", node_modules=
     check_replaceable(output_dir)
     notebooks = [(lesson, lessons.read_notebook(lesson.path)) for lesson in course]
     check_assets(node_modules)
+    check_assets(ANYWIDGET_DIR / "node_modules", ANYWIDGET_DIR)
     exporter = slides_exporter()
     files = {lesson.file for lesson in course}
     decks = {}
@@ -506,7 +529,8 @@ def build_decks(source_dir="notebooks", output_dir="build/slides", node_modules=
         except (CellExecutionError, DeadKernelError) as error:
             failure = str(error).strip()[-500:]
             raise SlidesError(f"{lesson.path}: a cell failed when run for the slides: {failure}") from None
-        resources = {"metadata": {"name": lesson.path.stem, "path": str(lesson.path.parent)}}
+        resources = {"metadata": {"name": lesson.path.stem, "path": str(lesson.path.parent)},
+                     "anywidget_paths_url": ANYWIDGET_PATHS_URL}
         html, _ = exporter.from_notebook_node(executed, resources=resources)
         print(f"slides: {lesson.file} executed and converted in {time.monotonic() - start:.1f} s", flush=True)
         html = link_lessons(strip_url_comments(html), files)
@@ -519,6 +543,7 @@ def build_decks(source_dir="notebooks", output_dir="build/slides", node_modules=
     staging.mkdir()
     try:
         copy_vendor_assets(staging, node_modules)
+        copy_anywidget(staging)
         for name, html in decks.items():
             (staging / name).write_text(html, encoding="utf-8")
         if handouts:

@@ -48,9 +48,11 @@ import sys
 import time
 from pathlib import Path
 
+import anywidget
 import homework
 import lessons
 import nbformat
+import slides
 import widget_state
 from slides import _sibling, remote_resources, replace_folder
 
@@ -168,6 +170,23 @@ def copy_vendor_assets(static_dir, node_modules=NODE_MODULES):
                     shutil.copyfile(path, target)
     for script in (REQUIRE_PATHS, WIDGET_SUPPORT):
         shutil.copyfile(SITE_DIR / script, static_dir / "vendor" / script)
+    copy_widget_modules(static_dir)
+
+
+def copy_widget_modules(static_dir):
+    """Copy anywidget's front end (the canvas sliders') to where the site's manager looks for widget modules.
+
+    _config.yml gives the manager ``data-jupyter-widgets-cdn: _static/vendor/npm/`` (and cdn-only), so it
+    loads module M at version V from ``vendor/npm/M@V/dist/index.js``, V being the models' module version.
+    The npm package is tools/html_manager's (``slides.ANYWIDGET_DIR``).
+    """
+    node_modules = slides.ANYWIDGET_DIR / "node_modules"
+    slides.check_assets(node_modules, slides.ANYWIDGET_DIR)
+    version = anywidget.AnyWidget.class_traits()["_model_module_version"].default_value
+    target = static_dir / "vendor" / "npm" / f"anywidget@{version}" / "dist" / "index.js"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(node_modules / "anywidget" / "dist" / "index.js", target)
+    shutil.copyfile(node_modules / "anywidget" / "LICENSE", target.parent.parent / "LICENSE")
 
 
 def write_book_source(course, book_dir, student_dir):

@@ -6,9 +6,10 @@ kernel execute a lesson again with it (:func:`execute_with_widget_state`):
 the notebook's metadata then holds every widget model, and each widget
 output points at one. In a page, ``@jupyter-widgets/html-manager`` renders
 those models; only what the front end does survives there, which is what the
-frame sliders of ``gmm_lessons.widgets`` are made of (a slider linked to a
-``Stack`` of images in the browser). Sliders that call the kernel show and
-move, but their figure stays at its first state.
+sliders of ``gmm_lessons.widgets`` are made of: a slider linked to a
+``Stack`` of images in the browser, or to an anywidget that computes and
+draws on a canvas (its front end, the npm ``anywidget`` package, is copied
+next to the manager, and ``require-anywidget.js`` tells require.js where).
 
 The manager is the npm package pinned in ``tools/html_manager/package.json``
 (``npm ci --prefix tools/html_manager``), copied next to the pages into
@@ -79,7 +80,10 @@ def execute_with_widget_state(notebook_path, timeout=CELL_TIMEOUT_S):
 
 
 def copy_html_manager(output_dir, node_modules=HTML_MANAGER_MODULES):
-    """Copy the pinned html-manager into ``output_dir/vendor``; returns its script's URL relative to ``output_dir``.
+    """Copy the pinned html-manager and anywidget into ``output_dir/vendor``; returns the manager's URL there.
+
+    A page loads ``slides.ANYWIDGET_PATHS_URL`` after require.js, so that
+    the manager finds anywidget there.
 
     Raises
     ------
@@ -88,6 +92,7 @@ def copy_html_manager(output_dir, node_modules=HTML_MANAGER_MODULES):
     """
     slides.check_assets(node_modules, HTML_MANAGER_DIR)
     slides.copy_vendor_assets(output_dir, node_modules, HTML_MANAGER_FILES)
+    slides.copy_anywidget(output_dir, node_modules)
     return HTML_MANAGER_URL
 
 
@@ -114,7 +119,8 @@ def export_html(notebook, output_path):
         If the page would load anything from the network.
     """
     output_path = Path(output_path)
-    html, _ = html_exporter().from_notebook_node(notebook, resources={"metadata": {"name": output_path.stem}})
+    resources = {"metadata": {"name": output_path.stem}, "anywidget_paths_url": slides.ANYWIDGET_PATHS_URL}
+    html, _ = html_exporter().from_notebook_node(notebook, resources=resources)
     html = slides.strip_url_comments(html)
     remote = slides.remote_resources(html)
     if remote:

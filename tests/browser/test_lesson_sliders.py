@@ -7,8 +7,8 @@ on a cell that did not run, on a widget that did not render, and on any
 console error or uncaught exception in the page. Then it moves every slider
 a few steps with the keyboard, as a person would, and checks that the
 slider's readout changed and that the figure it controls was redrawn: the
-bytes of the image next to it changed (or, for a widget without an image,
-its caption or label text). Nothing may reach the notebook's log console
+bytes of the image next to it changed (the pixels of a canvas the browser
+draws; or, for a widget without an image, its caption or label text). Nothing may reach the notebook's log console
 (where exceptions raised in a slider's callback end up).
 
 Evidence goes to build/browser-screenshots/<lesson>/: a screenshot of each
@@ -180,7 +180,7 @@ SNAPSHOT = """async (index) => {
     const slider = window.__gmmPanel.content.node.querySelectorAll('.widget-slider')[index];
     const outputArea = slider.closest('.jp-OutputArea-output');
     let box = slider.parentElement;
-    while (box !== outputArea && !box.querySelector('img')) box = box.parentElement;
+    while (box !== outputArea && !box.querySelector('img, canvas')) box = box.parentElement;
     const handle = slider.querySelector('.noUi-handle, .slider-handle, [role="slider"]');
     const readout = slider.querySelector('.widget-readout');
     const label = slider.querySelector('.widget-label');
@@ -192,7 +192,17 @@ SNAPSHOT = """async (index) => {
     for (const img of box.querySelectorAll('img')) {
         images.push({hash: await digest(img), width: img.naturalWidth, complete: img.complete});
     }
-    const texts = Array.from(box.querySelectorAll('.widget-html, .widget-label, .widget-htmlmath'))
+    // A figure the browser draws itself (gmm_lessons.widgets.MixtureCanvas): its pixels, as a data URL.
+    for (const canvas of box.querySelectorAll('canvas')) {
+        const pixels = canvas.toDataURL();
+        let hash = 0x811c9dc5;
+        for (let i = 0; i < pixels.length; i++) {
+            hash ^= pixels.charCodeAt(i);
+            hash = Math.imul(hash, 0x01000193) >>> 0;
+        }
+        images.push({hash: `${pixels.length}:${hash.toString(16)}`, width: canvas.width, complete: true});
+    }
+    const texts = Array.from(box.querySelectorAll('.widget-html, .widget-label, .widget-htmlmath, .gmm-canvas-caption'))
         .filter((node) => !node.closest('.widget-slider'))
         .map((node) => node.innerText.trim());
     return {
