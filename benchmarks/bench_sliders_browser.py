@@ -9,13 +9,11 @@ after a ``MutationObserver`` saw the widget's visible image change and the
 new image decoded, or a canvas drew again: its ``data-draws`` went up). A
 frame slider (``gmm_lessons.widgets.FrameSliderFigure``) switches a Stack in
 the browser; a canvas slider (``CanvasSliderFigure``) computes and draws the
-state in the browser; a kernel-backed slider (``SliderFigure``) waits for the
-kernel's new PNG. A press whose image did not change within
+state in the browser. A press whose image did not change within
 PRESS_TIMEOUT_MS (a step too small to show) is counted, not timed.
 
 Targets (issue 11): over the frame sliders, and over the canvas sliders,
-median at most 25 ms and slowest at most 60 ms. The kernel-backed sliders are reported against the same
-numbers. Other processes on the machine lengthen every time: the load
+median at most 25 ms and slowest at most 60 ms. Other processes on the machine lengthen every time: the load
 average is printed at the start and the end.
 
 Run with ``python benchmarks/bench_sliders_browser.py [NOTEBOOK_NAME ...]``

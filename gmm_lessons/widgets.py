@@ -2,7 +2,7 @@
 
 Each builder returns a slider figure: ipywidgets sliders above a figure
 drawn with matplotlib. What a slider scrubs is computed when the widget is
-built, or computed from the sliders' values in the browser. Three kinds:
+built, or computed from the sliders' values in the browser. Two kinds:
 
 - :class:`FrameSliderFigure` (EM iterations, restarts, the epsilon of the
   k-means limit, the fraction of missing values): a slider over precomputed states. Every state is rendered
@@ -22,10 +22,6 @@ built, or computed from the sliders' values in the browser. Three kinds:
   draws made here with the seeded rng) and draws the moving parts on the
   figure's static PNG. No kernel round trip, and no kernel needed: pages
   with widget state load anywidget's front end from their ``vendor/``.
-- :class:`SliderFigure`: sliders whose state the kernel computes. Every
-  move goes to the kernel, which moves the figure's animated artists,
-  renders a PNG and sends it back (no lesson's builder uses it now).
-
 Both keep their pieces reachable (``.sliders``, ``.caption``, ``.image``,
 ``.figure``, ``.artists``), so a test can move a slider and check what
 changed: for a frame slider, ``.caption`` and ``.image`` are the widgets of
@@ -176,45 +172,6 @@ class _StillImage:
         return bundle
 
 
-class SliderFigure(_StillImage, widgets.VBox):
-    """Sliders, a caption and a figure that ``draw`` updates in the kernel at every move.
-
-    Parameters
-    ----------
-    title : str
-        What the widget shows; also its text representation.
-    figure : matplotlib.figure.Figure
-    sliders : dict of str to ipywidgets slider
-        Keyword names for ``draw``.
-    draw : callable
-        ``draw(**slider_values)`` moves the animated artists and returns the
-        caption text (HTML).
-    artists : dict of str to artist, or to (nested) lists of artists
-        Everything ``draw`` changes, by name (kept as ``.artists``); the rest
-        of the figure is static.
-    """
-
-    def __init__(self, title, figure, sliders, draw, artists):
-        self.title = title
-        self.figure = figure
-        self.sliders = dict(sliders)
-        self.caption = widgets.HTML()
-        self.image = widgets.Image(format="png")
-        self._draw = draw
-        self.artists = artists
-        self._canvas = _BlitCanvas(figure, artists)
-        self.redraw()
-        for slider in self.sliders.values():
-            slider.observe(self.redraw, names="value")
-        super().__init__([*self.sliders.values(), self.caption, self.image])
-
-    def redraw(self, change=None):
-        """Redraw for the sliders' current values."""
-        self.caption.value = self._draw(**{name: slider.value for name, slider in self.sliders.items()})
-        self._canvas.redraw()
-        self.image.value = self._canvas.png(reuse_palette=True)
-
-
 class FrameSliderFigure(_StillImage, widgets.VBox):
     """One slider over precomputed states, switched in the browser: a ``Stack`` of one frame per state.
 
@@ -227,8 +184,15 @@ class FrameSliderFigure(_StillImage, widgets.VBox):
 
     Parameters
     ----------
-    title, figure, artists, draw : as for :class:`SliderFigure`
-        ``draw(**{name: value})`` is called once per state while building.
+    title : str
+        What the widget shows; also its text representation.
+    figure : matplotlib.figure.Figure
+    artists : dict of str to artist, or to (nested) lists of artists
+        Everything ``draw`` changes, by name (kept as ``.artists``); the rest
+        of the figure is static.
+    draw : callable
+        ``draw(**{name: value})`` moves the animated artists into a state and
+        returns its caption (HTML); called once per state while building.
     name : str
         The slider's keyword for ``draw`` and its key in ``.sliders``.
     slider : ipywidgets.IntSlider or ipywidgets.SelectionSlider
@@ -344,11 +308,14 @@ class CanvasSliderFigure(_StillImage, widgets.VBox):
     pages). A move costs the kernel nothing either: reading ``.figure``,
     ``.artists``, ``.caption`` or ``.image`` first runs ``draw`` for the
     sliders' current values (when they changed), so these follow the sliders
-    as in a :class:`SliderFigure`.
+    as they would if the kernel drew every move.
 
     Parameters
     ----------
-    title, figure, sliders, draw, artists : as for :class:`SliderFigure`
+    title, figure, draw, artists : as for :class:`FrameSliderFigure`
+        ``draw(**slider_values)`` gives the caption of any state.
+    sliders : dict of str to ipywidgets slider
+        Named as the :class:`MixtureCanvas` traits they set.
     axes : list of matplotlib Axes
         The axes the browser draws in; the first holds the mixture.
     canvas : dict

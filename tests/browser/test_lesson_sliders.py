@@ -174,7 +174,7 @@ SLIDER_OUTPUTS = """() => {
 }"""
 
 # The state of one slider and of what it controls: its readout, the handle's position, and in the
-# nearest enclosing box that holds an image (the SliderFigure VBox), every image's bytes (hashed)
+# nearest enclosing box that holds an image (the slider figure's VBox), every image's bytes (hashed)
 # and every caption or label outside the sliders.
 SNAPSHOT = """async (index) => {
     const slider = window.__gmmPanel.content.node.querySelectorAll('.widget-slider')[index];
