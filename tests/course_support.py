@@ -15,9 +15,10 @@ def lesson_notebook(*markdown):
     return notebook
 
 
-def write_course(folder, notebooks):
+def write_course(folder, notebooks, appendices=()):
     """Write ``notebooks`` ({file name: notebook, or str for raw file contents}) and a manifest listing them in order.
 
+    The files named in ``appendices`` are listed as ``[[appendix]]`` tables, the others as lessons.
     Returns the folder.
     """
     folder.mkdir(parents=True, exist_ok=True)
@@ -25,7 +26,9 @@ def write_course(folder, notebooks):
     for number, (name, notebook) in enumerate(notebooks.items()):
         text = notebook if isinstance(notebook, str) else nbformat.writes(notebook)
         (folder / name).write_text(text, encoding="utf-8")
-        entries.append(f'[[lesson]]\nfile = "{name}"\ntitle = "{number:02d} · Lesson {number}"\nlearn = "things"\n')
+        appendix = name in appendices
+        kind, title = ("appendix", f"Appendix {name[:2]}") if appendix else ("lesson", f"{number:02d} · Lesson")
+        entries.append(f'[[{kind}]]\nfile = "{name}"\ntitle = "{title} {number}"\nlearn = "things"\n')
     (folder / "lessons.toml").write_text("\n".join(entries), encoding="utf-8")
     return folder
 

@@ -168,7 +168,8 @@ def _number(value):
 
 def test_grades_csv_has_a_row_per_student_with_the_manifest_points(graded_class):
     rows = _rows(graded_class["out"] / grade.GRADES_FILE)
-    columns = [f"{lesson.file[:2]}_{exercise.function}" for lesson in LESSONS for exercise in lesson.exercises]
+    columns = [f"{lesson.file.split('_')[0]}_{exercise.function}"
+               for lesson in LESSONS for exercise in lesson.exercises]
     assert rows[0] == ["student", *columns, "total", "max"]
     possible = sum(exercise.points for lesson in LESSONS for exercise in lesson.exercises)
     expected = []
@@ -222,11 +223,11 @@ def test_feedback_gives_each_exercise_its_points_and_the_checks_message(graded_c
             assert "<script" not in page and "http" not in page, "feedback pages are self-contained"
             assert f"<strong>{html.escape(student.name)}</strong>" in page
             for verdict in student.verdicts:
-                if verdict.column.startswith(lesson.file[:2]):
+                if verdict.column.startswith(lesson.file.split("_")[0]):
                     assert html.escape(verdict.message) in page
                     assert f"{_number(verdict.points)} / {_number(verdict.max_points)}" in page
     wrong = _verdicts(graded_class, "wrong")
-    column = f"{FIRST.file[:2]}_{FIRST.exercises[0].function}"
+    column = f"{FIRST.file.split('_')[0]}_{FIRST.exercises[0].function}"
     assert wrong[column].message.startswith(f"{FIRST.exercises[0].function}: ")
     assert _verdicts(graded_class, "check_edited")[column].message == wrong[column].message, (
         "an edited check cell is graded by the lesson's check")
@@ -267,7 +268,7 @@ def own_verdicts(graded_class):
 
 @pytest.mark.parametrize("name", SAW)
 def test_the_grade_is_the_verdict_the_student_saw(graded_class, own_verdicts, name):
-    column = f"{FIRST.file[:2]}_{FIRST.exercises[0].function}"
+    column = f"{FIRST.file.split('_')[0]}_{FIRST.exercises[0].function}"
     assert _verdicts(graded_class, name)[column].message == own_verdicts[name]
 
 

@@ -204,6 +204,46 @@ def test_the_links_command_rewrites_only_the_generated_parts(tmp_path):
     assert lessons.write_links(course, readme) == []
 
 
+def _course_with_an_appendix(tmp_path):
+    """A course whose manifest lists its appendix A1 first: read_lessons still puts it after the lessons."""
+    notebooks = {"A1_detail.ipynb": lesson_notebook("# Appendix A1"), "00_home.ipynb": lesson_notebook("# 00"),
+                 "01_next.ipynb": lesson_notebook("# 01")}
+    return lessons.read_lessons(write_course(tmp_path / "course", notebooks, appendices={"A1_detail.ipynb"}))
+
+
+def test_appendices_follow_the_lessons_in_every_list(tmp_path):
+    course = _course_with_an_appendix(tmp_path)
+    assert [(lesson.file, lesson.appendix) for lesson in course] == [
+        ("00_home.ipynb", False), ("01_next.ipynb", False), ("A1_detail.ipynb", True)]
+    contents = lessons.contents_markdown(course)
+    lesson_list, appendix_list = contents.split(lessons.APPENDIX_HEADING)
+    assert MARKDOWN_LINK.findall(lesson_list) == ["00_home.ipynb", "01_next.ipynb"]
+    assert MARKDOWN_LINK.findall(appendix_list) == ["A1_detail.ipynb"]
+    assert MARKDOWN_LINK.findall(lessons.readme_table(course, "notebooks/"))[-1] == "notebooks/A1_detail.ipynb"
+    # The last lesson leads on to the first appendix, which leads back.
+    assert MARKDOWN_LINK.findall(lessons.navigation_markdown(course, 1))[-1] == "A1_detail.ipynb"
+    assert MARKDOWN_LINK.findall(lessons.navigation_markdown(course, 2)) == ["01_next.ipynb", "00_home.ipynb"]
+
+
+def test_a_course_without_appendices_has_no_appendix_heading():
+    assert lessons.APPENDIX_HEADING not in lessons.contents_markdown([lesson for lesson in LESSONS
+                                                                      if not lesson.appendix])
+
+
+def test_an_unlisted_appendix_notebook_is_found(tmp_path):
+    course = _course_with_an_appendix(tmp_path)
+    nbformat.write(lesson_notebook("# Appendix B"), course[0].path.parent / "A2_more.ipynb")
+    assert lessons.unlisted_notebooks(course[0].path.parent) == ["A2_more.ipynb"]
+
+
+def test_an_appendix_table_that_is_not_a_list_is_refused(tmp_path):
+    folder = write_course(tmp_path / "course", {"00_home.ipynb": lesson_notebook("# 00")})
+    manifest = folder / "lessons.toml"
+    manifest.write_text('appendix = "A1_detail.ipynb"\n' + manifest.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"lessons\.toml: list each appendix in an \[\[appendix\]\] table$"):
+        lessons.read_lessons(folder)
+
+
 def test_a_lesson_without_a_navigation_cell_gets_one_appended():
     notebook = lesson_notebook("# 00 · A", "text")
     notebook.cells.append(nbformat.v4.new_markdown_cell("the list", metadata={"tags": [lessons.CONTENTS_TAG]}))
@@ -330,7 +370,7 @@ def test_an_output_folder_overlapping_the_lessons_is_refused(tmp_path, output, r
 def test_the_manifest_and_the_checks_declare_the_same_exercises_in_the_same_lessons():
     """Each exercise is declared twice on purpose (its lesson and points here, its cases in checks); they agree."""
     in_manifest = {
-        exercise.function: (lesson.path.name[:2], exercise.check)
+        exercise.function: (lesson.file.split("_")[0], exercise.check)
         for lesson in LESSONS
         for exercise in lesson.exercises
     }

@@ -12,6 +12,7 @@ that sliders rendered from stored widget state work on a page with no kernel.
 """
 
 import base64
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -52,6 +53,17 @@ def test_toc_lists_the_lessons_in_manifest_order_with_the_first_as_home():
     stems = [Path(lesson.file).stem for lesson in course]
     assert f"root: {stems[0]}" in toc
     assert re.findall(r"- file: (\S+)", toc) == stems[1:]
+
+
+def test_toc_puts_the_appendices_in_a_part_after_the_lessons():
+    lesson = lessons.read_lessons(NOTEBOOKS)[0]
+    course = [dataclasses.replace(lesson, file=name, appendix=name.startswith("A"))
+              for name in ("00_a.ipynb", "01_b.ipynb", "A1_c.ipynb")]
+    assert website.toc_yaml(course).splitlines() == [
+        "format: jb-book", "root: 00_a", "parts:",
+        "- caption: Lessons", "  chapters:", "  - file: 01_b",
+        "- caption: Appendices", "  chapters:", "  - file: A1_c",
+    ]
 
 
 def test_widget_views_are_dropped_only_when_no_widget_state_is_stored():

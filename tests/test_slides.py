@@ -320,13 +320,15 @@ def _exercise_notebook(layout):
     check = tagged("checks.check_f(f)", slides.CHECK_TAG)
     check.outputs = [nbformat.v4.new_output("stream", text="check_f: all cases passed\n")]
     task = nbformat.v4.new_markdown_cell("## Your turn", metadata={"slideshow": {"slide_type": "slide"}})
+    note = nbformat.v4.new_markdown_cell("> **Try it first.**", metadata={
+        "tags": [lessons.SELF_PACED_NOTE_TAG], "slideshow": {"slide_type": "-"}})
     if layout == "first":
         cells = [task, tagged(f"def f(x):\n    \"\"\"Add one.\"\"\"\n{body}", slides.EXERCISE_TAG), check]
     else:
         stub = "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()"
         heading = nbformat.v4.new_markdown_cell("### Worked solution: `f`", metadata={
             "tags": [slides.SOLUTION_TAG], "slideshow": {"slide_type": "subslide"}})
-        cells = [task, tagged(stub, slides.EXERCISE_TAG), check, heading,
+        cells = [task, note, tagged(stub, slides.EXERCISE_TAG), check, heading,
                  tagged(f"def f_solution(x):\n{body}", slides.SOLUTION_TAG)]
     notebook = nbformat.v4.new_notebook()
     notebook.cells = cells
@@ -350,6 +352,7 @@ def test_an_exercise_shows_its_stub_then_its_solution_on_a_slide_of_its_own(layo
     assert heading.metadata["slideshow"]["slide_type"] == "subslide" and "Worked solution: `f" in heading.source
     assert "return x + 1" in solution.source and not solution.metadata.get("jupyter", {}).get("source_hidden")
     assert len({cell.get("id") for cell in shown.cells}) == len(shown.cells), "two cells share an id"
+    assert not any("Try it first" in source for source in sources), "the self-paced learners' note is on a slide"
 
 
 def test_a_cell_tagged_to_hide_its_input_keeps_only_its_output(slide_assets):

@@ -12,6 +12,13 @@ manifest's points, its worked solution a solution cell), so that instructors
 can use the lessons as nbgrader source notebooks. Only those cells and that
 region are rewritten; every other byte of a notebook stays as it is.
 
+The manifest's ``[[appendix]]`` tables (same keys) list the appendices,
+``A1_name.ipynb`` ...: material a lesson points to rather than teaches in the
+sitting (floating point inside EM, a library's internals). They follow the
+lessons everywhere: in :func:`read_lessons` (so every tool builds, checks and
+links them like a lesson), in the navigation chain, on the contents page
+under a heading of their own and at the end of the README's table.
+
 Usage::
 
     python tools/lessons.py paths [SOURCE_DIR]            # the lesson notebooks, one a line (make notebooks)
@@ -32,15 +39,20 @@ import nbformat
 MANIFEST_NAME = "lessons.toml"
 # A notebook named like a lesson; only used to find lessons missing from the manifest.
 LESSON_NAME_PATTERN = "[0-9][0-9]_*.ipynb"
+APPENDIX_NAME_PATTERN = "A[0-9]_*.ipynb"
 NAVIGATION_TAG = "navigation"
 CONTENTS_TAG = "contents"
 CONTENTS_HEADING = "## The lessons\n\nTake them in order; each one says what it assumes."
+APPENDIX_HEADING = (
+    "## Appendices\n\nDetails that a lesson sends you to, when you want them; each one says which lesson it extends."
+)
 README_START = "<!-- lessons:start -->"
 README_END = "<!-- lessons:end -->"
 LESSON_KEYS = {"file": str, "title": str, "learn": str, "exercises": list}
 OPTIONAL_KEYS = {"exercises"}  # a lesson may have none
 EXERCISE_KEYS = {"function": str, "check": str, "points": (int, float)}
 CHECK_TAG = "check"
+SELF_PACED_NOTE_TAG = "self-paced-note"  # the note before an exercise's stub, for learners on their own
 SOLUTION_TAG = "solution"
 NBGRADER_SCHEMA_VERSION = 3
 
@@ -56,13 +68,17 @@ class Exercise:
 
 @dataclass(frozen=True)
 class Lesson:
-    """A lesson of the manifest; ``path`` is its notebook (the manifest's folder joined with ``file``)."""
+    """A lesson (or, with ``appendix``, an appendix) of the manifest; ``path`` is its notebook.
+
+    ``path`` is the manifest's folder joined with ``file``.
+    """
 
     file: str
     title: str
     learn: str
     exercises: tuple
     path: Path
+    appendix: bool = False
 
 
 # --------------------------------------------------------------------------
@@ -103,7 +119,7 @@ def _check_names():
 
 
 def read_lessons(source_dir="notebooks"):
-    """The lessons of ``source_dir/lessons.toml``, in order.
+    """The lessons of ``source_dir/lessons.toml``, in order, then its appendices (``appendix`` true), in order.
 
     Raises
     ------
@@ -120,15 +136,22 @@ def read_lessons(source_dir="notebooks"):
     if not manifest.is_file():
         raise FileNotFoundError(f"no lesson manifest {manifest} (the list of lessons, in order)")
     try:
-        entries = tomllib.loads(manifest.read_text(encoding="utf-8")).get("lesson")
+        tables = tomllib.loads(manifest.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise ValueError(f"{manifest}: not valid TOML ({error})") from None
+    entries, appendices = tables.get("lesson"), tables.get("appendix", [])
     if not isinstance(entries, list) or not entries:
         raise ValueError(f"{manifest}: no lessons; list each one in a [[lesson]] table")
+    if not isinstance(appendices, list):
+        # A bad manifest is a ValueError everywhere in this module.
+        raise ValueError(f"{manifest}: list each appendix in an [[appendix]] table")  # noqa: TRY004
     check_names = _check_names()
     lessons = []
-    for number, entry in enumerate(entries, start=1):
-        where = f"{manifest}: lesson {number}" + (f" ({entry['file']})" if isinstance(entry.get("file"), str) else "")
+    numbered = [("lesson", number, entry) for number, entry in enumerate(entries, start=1)]
+    numbered += [("appendix", number, entry) for number, entry in enumerate(appendices, start=1)]
+    for kind, number, entry in numbered:
+        name = entry.get("file") if isinstance(entry, dict) else None
+        where = f"{manifest}: {kind} {number}" + (f" ({name})" if isinstance(name, str) else "")
         _check_keys(entry, LESSON_KEYS, where)
         if Path(entry["file"]).name != entry["file"] or not entry["file"].endswith(".ipynb"):
             raise ValueError(f"{where}: file must be a notebook name in {source_dir}, without a folder")
@@ -143,14 +166,16 @@ def read_lessons(source_dir="notebooks"):
         functions = [exercise.function for exercise in exercises]
         if len(set(functions)) != len(functions):
             raise ValueError(f"{where}: an exercise function is listed twice: {functions}")
-        lessons.append(Lesson(entry["file"], entry["title"], entry["learn"], exercises, source_dir / entry["file"]))
+        lessons.append(Lesson(entry["file"], entry["title"], entry["learn"], exercises, source_dir / entry["file"],
+                              appendix=kind == "appendix"))
     return lessons
 
 
 def unlisted_notebooks(source_dir="notebooks"):
-    """Notebooks of ``source_dir`` named like a lesson (``NN_name.ipynb``) that the manifest does not list."""
+    """Notebooks of ``source_dir`` named like a lesson or an appendix (``NN_name``, ``A1_name``) the manifest omits."""
     listed = {lesson.file for lesson in read_lessons(source_dir)}
-    return sorted(path.name for path in Path(source_dir).glob(LESSON_NAME_PATTERN) if path.name not in listed)
+    named = [*Path(source_dir).glob(LESSON_NAME_PATTERN), *Path(source_dir).glob(APPENDIX_NAME_PATTERN)]
+    return sorted(path.name for path in named if path.name not in listed)
 
 
 def read_notebook(path):
@@ -226,13 +251,18 @@ def navigation_markdown(lessons, index):
 
 
 def contents_markdown(lessons):
-    """The contents page's list of every lesson, linked, with what it teaches."""
-    items = "\n".join(f"- {_link(lesson)}: {what_you_learn(lesson)}." for lesson in lessons)
-    return f"{CONTENTS_HEADING}\n\n{items}"
+    """The contents page's list of every lesson, linked, with what it teaches; then the appendices, if any."""
+    def items(appendix):
+        return "\n".join(f"- {_link(lesson)}: {what_you_learn(lesson)}." for lesson in lessons
+                         if lesson.appendix == appendix)
+
+    appendices = items(appendix=True)
+    text = f"{CONTENTS_HEADING}\n\n{items(appendix=False)}"
+    return f"{text}\n\n{APPENDIX_HEADING}\n\n{appendices}" if appendices else text
 
 
 def readme_table(lessons, folder):
-    """The README's Markdown table of the lessons; ``folder`` is the notebooks' folder relative to the README."""
+    """The README's Markdown table of the lessons, appendices last; ``folder``: the notebooks' folder, from it."""
     rows = [f"| {_link(lesson, folder)} | {what_you_learn(lesson)} |" for lesson in lessons]
     return "\n".join(["| lesson | what you learn |", "| --- | --- |", *rows])
 

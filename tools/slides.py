@@ -14,12 +14,14 @@ SlidesExporter, which reads every cell's ``metadata.slideshow.slide_type``
 ("slide", "subslide", "-", "fragment", "notes", "skip"); "notes" cells are
 the speaker notes (reveal.js's notes plugin, press S). A code cell tagged
 ``slides-hide-input`` shows only its output. Exercises show their task and a
-stub: the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` of a
-cell tagged ``exercise`` become ``# YOUR CODE HERE`` / ``raise
-NotImplementedError()``, the worked solution (marker lines dropped) gets a
-slide of its own after the check, titled as the solution, and the check's
-output is not shown. Cells tagged ``solution`` (the later layout, which has
-its own solution slide) only lose their marker lines. No marker reaches a deck.
+stub (the note for self-paced learners, tagged ``self-paced-note``, is left out:
+a lecture has none, and it would crowd the stub off the canvas): the lines
+between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` of a cell tagged
+``exercise`` become ``# YOUR CODE HERE`` / ``raise NotImplementedError()``,
+the worked solution (marker lines dropped) gets a slide of its own after the
+check, titled as the solution, and the check's output is not shown. Cells
+tagged ``solution`` (the later layout, which has its own solution slide) only
+lose their marker lines. No marker reaches a deck.
 Each deck is then printed by Chromium (playwright, ``?print-pdf``) to
 ``NN_name.pdf``, one slide per page.
 
@@ -308,12 +310,14 @@ def exercises_for_slides(notebook):
     follows the check cell on a slide of its own; a cell tagged ``solution``
     (the later layout, already on its own slide) keeps its code without the
     marker lines. Stubs and solutions are shown unfolded. A check's output is not shown: on the slides the stub has
-    not been solved.
+    not been solved. The note for self-paced learners (how to work through the exercise alone) is left out.
     """
     shown = copy.deepcopy(notebook)
     cells, pending = [], []
     for cell in shown.cells:
         tags = set(_tags(cell))
+        if lessons.SELF_PACED_NOTE_TAG in tags:
+            continue
         if EXERCISE_TAG in tags and SOLUTION_REGION.search(cell.source):
             cells.append(_unfolded(cell, stub_source(cell.source)))
             pending = solution_slide(cell)

@@ -138,10 +138,22 @@ def with_download_links(notebook, lesson):
 
 
 def toc_yaml(course):
-    """``_toc.yml``: the first lesson is the home page, the others its chapters, in manifest order."""
+    """``_toc.yml``: the first lesson is the home page, the others its chapters, in manifest order.
+
+    With appendices, the sidebar has two parts, "Lessons" then "Appendices".
+    """
     stems = [Path(lesson.file).stem for lesson in course]
-    chapters = ["chapters:", *(f"- file: {stem}" for stem in stems[1:])] if len(stems) > 1 else []
-    return "\n".join(["format: jb-book", f"root: {stems[0]}", *chapters]) + "\n"
+    lines = ["format: jb-book", f"root: {stems[0]}"]
+    lesson_stems = [Path(lesson.file).stem for lesson in course[1:] if not lesson.appendix]
+    appendix_stems = [Path(lesson.file).stem for lesson in course[1:] if lesson.appendix]
+    if appendix_stems:
+        lines.append("parts:")
+        for caption, part in [("Lessons", lesson_stems), ("Appendices", appendix_stems)]:
+            if part:
+                lines += [f"- caption: {caption}", "  chapters:", *(f"  - file: {stem}" for stem in part)]
+    elif lesson_stems:
+        lines += ["chapters:", *(f"- file: {stem}" for stem in lesson_stems)]
+    return "\n".join(lines) + "\n"
 
 
 def check_assets(node_modules=NODE_MODULES, site_bin=SITE_BIN):
