@@ -27,7 +27,7 @@ import nbformat
 BEGIN_MARKER = "### BEGIN SOLUTION"
 END_MARKER = "### END SOLUTION"
 SOLUTION_TAG = lessons.SOLUTION_TAG
-SELF_PACED_NOTE_TAG = "self-paced-note"
+SELF_PACED_NOTE_TAG = lessons.SELF_PACED_NOTE_TAG
 STUDENT_NOTE = "> **Your turn.** Write your code in the stub below, then run the check after it."
 # Cell metadata that only makes sense for an executed lesson, or that folds a cell away.
 LESSON_ONLY_METADATA = ("execution", "collapsed", "scrolled")

@@ -42,6 +42,8 @@ OPTIONAL_KEYS = {"exercises"}  # a lesson may have none
 EXERCISE_KEYS = {"function": str, "check": str, "points": (int, float)}
 CHECK_TAG = "check"
 SOLUTION_TAG = "solution"
+# The note before an exercise's stub for self-paced learners (where the folded worked solution is).
+SELF_PACED_NOTE_TAG = "self-paced-note"
 NBGRADER_SCHEMA_VERSION = 3
 
 
