@@ -90,7 +90,7 @@ def test_an_exercise_is_a_note_a_stub_its_check_and_a_folded_solution(lesson, ex
     assert solution.cell_type == "code" and _tags(solution) == ["solution"]
     assert solution.metadata["jupyter"]["source_hidden"] is True
     assert solution.source.startswith(f"def {name}_solution(")
-    # On slides: the stub and the check under the folded hints (the task has a slide of its own), the solution on its own.
+    # On slides: the stub and the check under the folded hints (the task has its own slide), the solution on its own.
     assert [_slide_type(cell) for cell in (note, stub, check, heading, solution)] == ["-", "-", "-", "subslide", "-"]
 
 

@@ -317,8 +317,8 @@ def _exercise_notebook(layout):
     check = tagged("checks.check_f(f)", slides.CHECK_TAG)
     check.outputs = [nbformat.v4.new_output("stream", text="check_f: all cases passed\n")]
     task = nbformat.v4.new_markdown_cell("## Your turn", metadata={"slideshow": {"slide_type": "slide"}})
-    note = nbformat.v4.new_markdown_cell("> **Try it first.** The worked solution is folded below the check.", metadata={
-        "tags": [slides.SELF_PACED_NOTE_TAG], "slideshow": {"slide_type": "-"}})
+    note_metadata = {"tags": [slides.SELF_PACED_NOTE_TAG], "slideshow": {"slide_type": "-"}}
+    note = nbformat.v4.new_markdown_cell("> **Try it first.** The solution is folded.", metadata=note_metadata)
     if layout == "first":
         cells = [task, tagged(f"def f(x):\n    \"\"\"Add one.\"\"\"\n{body}", slides.EXERCISE_TAG), check]
     else:
