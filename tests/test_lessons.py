@@ -90,8 +90,24 @@ def test_an_exercise_is_a_note_a_stub_its_check_and_a_folded_solution(lesson, ex
     assert solution.cell_type == "code" and _tags(solution) == ["solution"]
     assert solution.metadata["jupyter"]["source_hidden"] is True
     assert solution.source.startswith(f"def {name}_solution(")
-    # On slides: the task and the stub on the exercise's slide, the check below them, the solution on its own.
+    # On slides: the stub and the check under the folded hints (the task has its own slide), the solution on its own.
     assert [_slide_type(cell) for cell in (note, stub, check, heading, solution)] == ["-", "-", "-", "subslide", "-"]
+
+
+HINTS = re.compile(r"<details><summary>Hints, step by step</summary>\n\n.+\n\n</details>", re.DOTALL)
+
+
+@exercise_params
+def test_an_exercise_starts_with_its_task_then_its_hints_folded(lesson, exercise):
+    """Issue 13: a task naming the function and its arguments, then the step-by-step hints in one folded block."""
+    cells = _notebook(lesson).cells
+    (stub,) = [index for index, cell in enumerate(cells) if "exercise" in _tags(cell)
+               and defined_function(cell) == exercise.function]
+    task, hints = cells[stub - 3], cells[stub - 2]
+    assert task.cell_type == "markdown" and re.match(r"#+ Your turn: ", task.source), task.source
+    assert f"`{exercise.function}(" in task.source, "the task names the function with its arguments"
+    # Blank lines inside the block, so that its Markdown renders; nothing outside it, so that all of it folds.
+    assert hints.cell_type == "markdown" and HINTS.fullmatch(hints.source), hints.source
 
 
 @lesson_params

@@ -320,8 +320,8 @@ def _exercise_notebook(layout):
     check = tagged("checks.check_f(f)", slides.CHECK_TAG)
     check.outputs = [nbformat.v4.new_output("stream", text="check_f: all cases passed\n")]
     task = nbformat.v4.new_markdown_cell("## Your turn", metadata={"slideshow": {"slide_type": "slide"}})
-    note = nbformat.v4.new_markdown_cell("> **Try it first.**", metadata={
-        "tags": [lessons.SELF_PACED_NOTE_TAG], "slideshow": {"slide_type": "-"}})
+    note_metadata = {"tags": [slides.SELF_PACED_NOTE_TAG], "slideshow": {"slide_type": "-"}}
+    note = nbformat.v4.new_markdown_cell("> **Try it first.** The solution is folded.", metadata=note_metadata)
     if layout == "first":
         cells = [task, tagged(f"def f(x):\n    \"\"\"Add one.\"\"\"\n{body}", slides.EXERCISE_TAG), check]
     else:
@@ -343,6 +343,8 @@ def test_an_exercise_shows_its_stub_then_its_solution_on_a_slide_of_its_own(layo
     assert json.dumps(notebook, sort_keys=True) == before, "the notebook was modified in place"
     sources = [cell.source for cell in shown.cells]
     assert not any("SOLUTION\n" in source or source.endswith("SOLUTION") for source in sources), sources
+    # The note tells a reader of the lesson where the folded solution is; on the slides it is not folded.
+    assert "Try it first" not in "".join(sources), "the self-paced note is on the slides"
     stub = next(cell for cell in shown.cells if slides.EXERCISE_TAG in cell.metadata.get("tags", []))
     assert "raise NotImplementedError()" in stub.source and "return x + 1" not in stub.source
     assert not stub.metadata.get("jupyter", {}).get("source_hidden"), "the stub is folded on the slides"
@@ -740,3 +742,16 @@ def test_a_handout_has_a_page_per_slide(built):
         handout = output / slides.handout_name(lesson.name)
         pages = len(PDF_PAGE.findall(handout.read_bytes()))
         assert pages == parse_deck(deck).leaves, f"{handout.name}: {pages} pages for {parse_deck(deck).leaves} slides"
+
+
+def test_folded_hints_stay_folded_on_the_slides():
+    """A `<details>` hints cell reaches the deck as one block: its steps inside it, rendered, not below it."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell(
+        "<details><summary>Hints, step by step</summary>\n\n1. **First** $a_{nk}$\n2. Second\n\n</details>",
+        metadata={"slideshow": {"slide_type": "slide"}})]
+    html, _ = slides.slides_exporter().from_notebook_node(slides.exercises_for_slides(notebook))
+    folded = re.search(r"<details><summary>Hints, step by step</summary>(.*?)</details>", html, re.DOTALL)
+    assert folded and "<li><strong>First</strong> $a_{nk}$</li>" in folded[1], html[html.find("<details>"):][:300]

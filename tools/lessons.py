@@ -52,8 +52,9 @@ LESSON_KEYS = {"file": str, "title": str, "learn": str, "exercises": list}
 OPTIONAL_KEYS = {"exercises"}  # a lesson may have none
 EXERCISE_KEYS = {"function": str, "check": str, "points": (int, float)}
 CHECK_TAG = "check"
-SELF_PACED_NOTE_TAG = "self-paced-note"  # the note before an exercise's stub, for learners on their own
 SOLUTION_TAG = "solution"
+# The note before an exercise's stub for self-paced learners (where the folded worked solution is).
+SELF_PACED_NOTE_TAG = "self-paced-note"
 NBGRADER_SCHEMA_VERSION = 3
 
 

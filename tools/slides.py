@@ -14,14 +14,15 @@ SlidesExporter, which reads every cell's ``metadata.slideshow.slide_type``
 ("slide", "subslide", "-", "fragment", "notes", "skip"); "notes" cells are
 the speaker notes (reveal.js's notes plugin, press S). A code cell tagged
 ``slides-hide-input`` shows only its output. Exercises show their task and a
-stub (the note for self-paced learners, tagged ``self-paced-note``, is left out:
-a lecture has none, and it would crowd the stub off the canvas): the lines
-between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` of a cell tagged
-``exercise`` become ``# YOUR CODE HERE`` / ``raise NotImplementedError()``,
-the worked solution (marker lines dropped) gets a slide of its own after the
-check, titled as the solution, and the check's output is not shown. Cells
-tagged ``solution`` (the later layout, which has its own solution slide) only
-lose their marker lines. No marker reaches a deck.
+stub: the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` of a
+cell tagged ``exercise`` become ``# YOUR CODE HERE`` / ``raise
+NotImplementedError()``, the worked solution (marker lines dropped) gets a
+slide of its own after the check, titled as the solution, and the check's
+output is not shown. The note for self-paced learners (tagged
+``self-paced-note``: the worked solution is folded below the check, click its
+⋯) is left out, since on a slide the solution is not folded but on a slide of
+its own. Cells tagged ``solution`` (the later layout, which has
+its own solution slide) only lose their marker lines. No marker reaches a deck.
 Each deck is then printed by Chromium (playwright, ``?print-pdf``) to
 ``NN_name.pdf``, one slide per page.
 
@@ -65,6 +66,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, DeadKernelError
 from nbconvert import SlidesExporter
+from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from traitlets.config import Config
 
 ASSETS_DIR = Path(__file__).resolve().parent / "slides"
@@ -82,11 +84,15 @@ STYLE_CELL = f"import matplotlib.pyplot\nmatplotlib.pyplot.style.use({str(SLIDE_
 CELL_TIMEOUT = 300  # seconds per cell; every lesson runs in well under 20 s
 WIDGET_MANAGER = "@jupyter-widgets/html-manager"
 EXERCISE_TAG, CHECK_TAG, SOLUTION_TAG = "exercise", "check", "solution"
+SELF_PACED_NOTE_TAG = lessons.SELF_PACED_NOTE_TAG
 SOLUTION_REGION = re.compile(
     r"^(?P<indent>[ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*(?:\n|$)", re.DOTALL | re.MULTILINE
 )
 MARKER_LINE = re.compile(r"^[ \t]*### (?:BEGIN|END) SOLUTION[^\n]*(?:\n|$)", re.MULTILINE)
 DEFINED_FUNCTION = re.compile(r"^def (\w+)", re.MULTILINE)
+# A Markdown cell that is one folded block (an exercise's hints), with blank lines inside so its Markdown renders.
+DETAILS_BLOCK = re.compile(r"\A(?P<summary><details>\s*<summary>.*?</summary>)\s*\n\n(?P<body>.*?)\n\s*</details>\s*\Z",
+                           re.DOTALL)
 PAGE_TIMEOUT_MS = 120_000
 CHROMIUM = ("chromium", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -302,6 +308,20 @@ def solution_slide(exercise_cell):
     return [heading, code]
 
 
+def folded_source(source):
+    """A folded ``<details>`` block as one HTML block: its Markdown rendered, no blank line inside; else ``source``.
+
+    With embedded images nbconvert parses each HTML block on its own and closes
+    the ``<details>`` tag its first block opens, which would leave the hints
+    unfolded below an empty block; one balanced block stays folded.
+    """
+    found = DETAILS_BLOCK.match(source)
+    if found is None:
+        return source
+    body = re.sub(r"\n\s*\n", "\n", markdown2html_mistune(found["body"]).strip())
+    return f"{found['summary']}\n{body}\n</details>"
+
+
 def exercises_for_slides(notebook):
     """A copy of ``notebook`` whose exercises show a stub, with no solution marker anywhere.
 
@@ -310,14 +330,17 @@ def exercises_for_slides(notebook):
     follows the check cell on a slide of its own; a cell tagged ``solution``
     (the later layout, already on its own slide) keeps its code without the
     marker lines. Stubs and solutions are shown unfolded. A check's output is not shown: on the slides the stub has
-    not been solved. The note for self-paced learners (how to work through the exercise alone) is left out.
+    not been solved. The note for self-paced learners, which tells where the folded solution is, is left out, and
+    folded hints stay folded (:func:`folded_source`).
     """
     shown = copy.deepcopy(notebook)
     cells, pending = [], []
     for cell in shown.cells:
         tags = set(_tags(cell))
-        if lessons.SELF_PACED_NOTE_TAG in tags:
+        if SELF_PACED_NOTE_TAG in tags:
             continue
+        if cell.cell_type == "markdown":
+            cell.source = folded_source(cell.source)
         if EXERCISE_TAG in tags and SOLUTION_REGION.search(cell.source):
             cells.append(_unfolded(cell, stub_source(cell.source)))
             pending = solution_slide(cell)
