@@ -21,7 +21,8 @@ SLIDES_ASSETS := tools/slides/node_modules/.installed
 SITE_VENV := .venv-site
 SITE_INSTALLED := $(SITE_VENV)/.installed
 SITE_ASSETS := tools/site/node_modules/.installed
-HTML_MANAGER_ASSETS := tools/html_manager/node_modules/.installed
+# The widgets' front end (the widget manager) is pinned once, in tools/html_manager: slides, site and html copy it.
+WIDGET_ASSETS := tools/html_manager/node_modules/.installed
 
 .PHONY: setup lab test check notebooks student grade slides site html links benchmark nbgrader-venv
 
@@ -67,9 +68,9 @@ ALLOW_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(INSTALLED)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ALLOW_ROOT)
 
-# The nbgrader and site virtualenvs and the site's npm assets too: tests/test_nbgrader.py runs the real
-# nbgrader, tests/test_site.py builds the website and opens every page.
-test: $(INSTALLED) $(NBGRADER_INSTALLED) $(SITE_INSTALLED) $(SITE_ASSETS)
+# The nbgrader and site virtualenvs and the site's and widgets' npm assets too: tests/test_nbgrader.py runs the
+# real nbgrader, tests/test_site.py builds the website and opens every page.
+test: $(INSTALLED) $(NBGRADER_INSTALLED) $(SITE_INSTALLED) $(SITE_ASSETS) $(WIDGET_ASSETS)
 	$(BIN)/python -m pytest
 
 # Naming tests/ leaves the notebooks (nbval) out; the files ignored run lessons in kernels (grading and
@@ -103,18 +104,18 @@ grade: $(INSTALLED)
 
 # Slide decks and PDF handouts of every lesson in build/slides: open NN_name.slides.html in a browser
 # (offline, also from file://). Every lesson is executed again with the slide style (a line per
-# lesson as it goes), then each deck is printed by Chromium. reveal.js, MathJax 2, require.js,
-# jQuery and the widget manager are the npm packages pinned in tools/slides/package-lock.json,
-# installed again only when the lock file changes; anywidget (the canvas sliders) is tools/html_manager's.
-slides: $(INSTALLED) $(SLIDES_ASSETS) $(HTML_MANAGER_ASSETS)
+# lesson as it goes), then each deck is printed by Chromium. reveal.js, MathJax 2, require.js and
+# jQuery are the npm packages pinned in tools/slides/package-lock.json, the widget manager the one in
+# tools/html_manager/package-lock.json, each installed again only when its lock file changes.
+slides: $(INSTALLED) $(SLIDES_ASSETS) $(WIDGET_ASSETS)
 	$(BIN)/python tools/slides.py notebooks build/slides
 
 # The course as a website in build/site (open build/site/index.html, or publish the folder on any static
 # host). Pages show the committed outputs; SITE_EXECUTE=1 executes each lesson first, storing its widget
 # state, so that its sliders work on the page without a kernel. Jupyter Book 1 (requirements-site.txt)
-# lives in its own .venv-site; MathJax, require.js and the widget manager are the npm packages pinned in
-# tools/site/package-lock.json; anywidget (the canvas sliders) is tools/html_manager's.
-site: $(INSTALLED) $(SITE_INSTALLED) $(SITE_ASSETS) $(HTML_MANAGER_ASSETS)
+# lives in its own .venv-site; MathJax and require.js are the npm packages pinned in
+# tools/site/package-lock.json, the widget manager the one in tools/html_manager/package-lock.json.
+site: $(INSTALLED) $(SITE_INSTALLED) $(SITE_ASSETS) $(WIDGET_ASSETS)
 	$(BIN)/python tools/website.py notebooks build/site
 
 $(SITE_INSTALLED): requirements-site.txt
@@ -130,7 +131,7 @@ $(SITE_ASSETS): tools/site/package.json tools/site/package-lock.json
 # Every lesson executed again with its widget state (the stored notebooks keep none), written as
 # build/html/NN_name.html: its frame sliders work with no kernel, from file://. The widget manager is
 # the npm package pinned in tools/html_manager/package-lock.json; require.js and MathJax are the decks'.
-html: $(INSTALLED) $(SLIDES_ASSETS) $(HTML_MANAGER_ASSETS)
+html: $(INSTALLED) $(SLIDES_ASSETS) $(WIDGET_ASSETS)
 	$(BIN)/python tools/widget_state.py notebooks build/html
 
 # After editing notebooks/lessons.toml: rewrite the navigation cell of every lesson, the list of
@@ -142,7 +143,7 @@ $(SLIDES_ASSETS): tools/slides/package.json tools/slides/package-lock.json
 	npm ci --prefix tools/slides --no-audit --no-fund
 	touch $@
 
-$(HTML_MANAGER_ASSETS): tools/html_manager/package.json tools/html_manager/package-lock.json
+$(WIDGET_ASSETS): tools/html_manager/package.json tools/html_manager/package-lock.json
 	npm ci --prefix tools/html_manager --no-audit --no-fund
 	touch $@
 

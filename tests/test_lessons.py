@@ -189,7 +189,7 @@ def test_navigation_links_the_previous_lesson_the_contents_and_the_next(index):
 
 def test_the_contents_page_and_the_readme_list_every_lesson_in_order():
     files = [lesson.file for lesson in LESSONS]
-    assert MARKDOWN_LINK.findall(lessons.contents_markdown(LESSONS)) == files
+    assert MARKDOWN_LINK.findall("\n".join(lessons.contents_markdown(LESSONS))) == files
     readme = README.read_text(encoding="utf-8")
     region = readme[readme.index(lessons.README_START) : readme.index(lessons.README_END)]
     assert MARKDOWN_LINK.findall(region) == [f"notebooks/{file}" for file in files]
@@ -231,7 +231,7 @@ def test_appendices_follow_the_lessons_in_every_list(tmp_path):
     course = _course_with_an_appendix(tmp_path)
     assert [(lesson.file, lesson.appendix) for lesson in course] == [
         ("00_home.ipynb", False), ("01_next.ipynb", False), ("A1_detail.ipynb", True)]
-    contents = lessons.contents_markdown(course)
+    contents = "\n\n".join(lessons.contents_markdown(course))
     lesson_list, appendix_list = contents.split(lessons.APPENDIX_HEADING)
     assert MARKDOWN_LINK.findall(lesson_list) == ["00_home.ipynb", "01_next.ipynb"]
     assert MARKDOWN_LINK.findall(appendix_list) == ["A1_detail.ipynb"]
@@ -242,8 +242,8 @@ def test_appendices_follow_the_lessons_in_every_list(tmp_path):
 
 
 def test_a_course_without_appendices_has_no_appendix_heading():
-    assert lessons.APPENDIX_HEADING not in lessons.contents_markdown([lesson for lesson in LESSONS
-                                                                      if not lesson.appendix])
+    contents = lessons.contents_markdown([lesson for lesson in LESSONS if not lesson.appendix])
+    assert not any(lessons.APPENDIX_HEADING in source for source in contents)
 
 
 def test_an_unlisted_appendix_notebook_is_found(tmp_path):
@@ -267,9 +267,31 @@ def test_a_lesson_without_a_navigation_cell_gets_one_appended():
     linked = lessons.with_links(notebook, LESSONS, 0)
     assert nbformat.writes(notebook) == before, "the input notebook was modified"
     assert [cell.source for cell in linked.cells[:2]] == ["# 00 · A", "text"]
-    assert linked.cells[2].source == lessons.contents_markdown(LESSONS)
+    contents = lessons.contents_markdown(LESSONS)
+    assert [cell.source for cell in linked.cells[2 : 2 + len(contents)]] == contents
     assert linked.cells[-1].source == lessons.navigation_markdown(LESSONS, 0)
     assert _tags(linked.cells[-1]) == [lessons.NAVIGATION_TAG]
+
+
+@pytest.mark.parametrize("count", [1, 4, 5, 11, 16])
+def test_the_contents_list_is_shared_out_evenly_over_slides_that_fit(count):
+    only_lessons = [lesson for lesson in LESSONS if not lesson.appendix]
+    course = [only_lessons[index % len(only_lessons)] for index in range(count)]
+    slides = lessons.contents_markdown(course)
+    sizes = [len(MARKDOWN_LINK.findall(source)) for source in slides]
+    assert sum(sizes) == count and max(sizes) <= lessons.LESSONS_PER_CONTENTS_SLIDE
+    assert max(sizes) - min(sizes) <= 1 and len(slides) == -(-count // lessons.LESSONS_PER_CONTENTS_SLIDE)
+    assert slides[0].startswith(lessons.CONTENTS_HEADING)
+
+
+def test_relinking_replaces_the_continued_contents_slides():
+    notebook = lesson_notebook("# 00 · A")
+    notebook.cells.append(nbformat.v4.new_markdown_cell("the list", metadata={"tags": [lessons.CONTENTS_TAG]}))
+    once = lessons.with_links(notebook, LESSONS, 0)
+    twice = lessons.with_links(once, LESSONS[:2], 0)
+    assert nbformat.writes(lessons.with_links(once, LESSONS, 0)) == nbformat.writes(once)
+    assert [cell.source for cell in twice.cells if {lessons.CONTENTS_TAG, lessons.CONTENTS_CONTINUED_TAG}
+            & set(_tags(cell))] == lessons.contents_markdown(LESSONS[:2])
 
 
 def test_two_navigation_cells_are_an_error():

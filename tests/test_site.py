@@ -2,8 +2,8 @@
 
 The browser is offline: every request that is not ``file://`` is aborted and
 recorded, and the tests assert there were none. The build needs ``.venv-site``
-and the npm assets of ``tools/site`` (``make site`` or ``make test`` makes
-them); without them, or without Chromium, the browser tests skip with a hint,
+and the npm assets of ``tools/site`` and ``tools/html_manager`` (``make site`` or
+``make test`` makes them); without them, or without Chromium, the browser tests skip with a hint,
 and fail under ``CI=true``.
 
 A tiny course of one notebook, executed here with the widget state of an

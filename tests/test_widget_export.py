@@ -41,8 +41,7 @@ WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 def exported(tmp_path_factory):
     """{lesson path: (executed notebook, page path)}, and the lessons' digests before and after."""
     ensure_npm_assets(slides.ASSETS_DIR, slides.check_assets, slides.SlidesError)
-    ensure_npm_assets(widget_state.HTML_MANAGER_DIR, lambda: slides.check_assets(
-        widget_state.HTML_MANAGER_MODULES, widget_state.HTML_MANAGER_DIR), slides.SlidesError)
+    ensure_npm_assets(slides.WIDGET_ASSETS_DIR, slides.check_widget_assets, slides.SlidesError)
     output = tmp_path_factory.mktemp("html")
     widget_state.copy_vendor(output)
     digest = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in LESSONS}

@@ -27,6 +27,7 @@ Usage::
 SOURCE_DIR defaults to ``notebooks``, README to ``README.md``.
 """
 
+import itertools
 import json
 import os
 import sys
@@ -46,6 +47,11 @@ CONTENTS_HEADING = "## The lessons\n\nTake them in order; each one says what it 
 APPENDIX_HEADING = (
     "## Appendices\n\nDetails that a lesson sends you to, when you want them; each one says which lesson it extends."
 )
+# The list of lessons continues on slides of their own (cells generated after the contents cell, with this tag):
+# at most this many lessons a slide, so that each fits the 1024 x 768 slide canvas however long the course gets.
+CONTENTS_CONTINUED_TAG = "contents-continued"
+CONTENTS_CONTINUED_HEADING = "## The lessons, continued"
+LESSONS_PER_CONTENTS_SLIDE = 4
 README_START = "<!-- lessons:start -->"
 README_END = "<!-- lessons:end -->"
 LESSON_KEYS = {"file": str, "title": str, "learn": str, "exercises": list}
@@ -252,14 +258,33 @@ def navigation_markdown(lessons, index):
 
 
 def contents_markdown(lessons):
-    """The contents page's list of every lesson, linked, with what it teaches; then the appendices, if any."""
-    def items(appendix):
-        return "\n".join(f"- {_link(lesson)}: {what_you_learn(lesson)}." for lesson in lessons
-                         if lesson.appendix == appendix)
+    """The contents page's list of every lesson, linked, with what it teaches: one Markdown source per slide.
 
-    appendices = items(appendix=True)
-    text = f"{CONTENTS_HEADING}\n\n{items(appendix=False)}"
-    return f"{text}\n\n{APPENDIX_HEADING}\n\n{appendices}" if appendices else text
+    The lessons are shared out evenly (sizes differing by at most one) over
+    as few slides as hold at most ``LESSONS_PER_CONTENTS_SLIDE`` each; the
+    first slide has the contents heading. The appendices, if any, follow on
+    a slide of their own.
+    """
+    def items(appendix):
+        return [f"- {_link(lesson)}: {what_you_learn(lesson)}." for lesson in lessons if lesson.appendix == appendix]
+
+    lesson_items, appendix_items = items(appendix=False), items(appendix=True)
+    n_slides = -(-len(lesson_items) // LESSONS_PER_CONTENTS_SLIDE)
+    bounds = [round(i * len(lesson_items) / n_slides) for i in range(n_slides + 1)]
+    chunks = ["\n".join(lesson_items[start:stop]) for start, stop in itertools.pairwise(bounds)]
+    sources = [f"{CONTENTS_HEADING}\n\n{chunks[0]}",
+               *(f"{CONTENTS_CONTINUED_HEADING}\n\n{chunk}" for chunk in chunks[1:])]
+    if appendix_items:
+        sources.append(f"{APPENDIX_HEADING}\n\n" + "\n".join(appendix_items))
+    return sources
+
+
+def _contents_continued_cell(number, source):
+    """Slide ``number`` (from 2) of the list of lessons; its id is fixed, so that `links` is idempotent."""
+    return nbformat.v4.new_markdown_cell(
+        source, id=f"contents-{number}",
+        metadata={"slideshow": {"slide_type": "subslide"}, "tags": [CONTENTS_CONTINUED_TAG]},
+    )
 
 
 def readme_table(lessons, folder):
@@ -325,7 +350,8 @@ def with_links(notebook, lessons, index):
 
     The cell tagged ``navigation`` gets the lesson's links (a lesson without
     one gets it appended); on the contents page, the cell tagged ``contents``
-    gets the list of lessons; the exercises' cells get their nbgrader
+    gets the list of lessons, continued in generated cells tagged
+    ``contents-continued`` after it; the exercises' cells get their nbgrader
     metadata. Cell ids and all other metadata are kept.
     """
     name = lessons[index].file
@@ -341,7 +367,11 @@ def with_links(notebook, lessons, index):
     if index == 0 and contents is None:
         raise ValueError(f"{name}: the contents page needs a Markdown cell tagged {CONTENTS_TAG!r} for the lesson list")
     if contents is not None:
-        contents.source = contents_markdown(lessons)
+        first, *continued = contents_markdown(lessons)
+        contents.source = first
+        copy.cells = [cell for cell in copy.cells if CONTENTS_CONTINUED_TAG not in cell.metadata.get("tags", [])]
+        after = next(index for index, cell in enumerate(copy.cells) if cell is contents) + 1
+        copy.cells[after:after] = [_contents_continued_cell(number, text) for number, text in enumerate(continued, 2)]
     _set_nbgrader_metadata(copy.cells, lessons[index])
     return copy
 

@@ -26,10 +26,12 @@ its own solution slide) only lose their marker lines. No marker reaches a deck.
 Each deck is then printed by Chromium (playwright, ``?print-pdf``) to
 ``NN_name.pdf``, one slide per page.
 
-The decks load reveal.js, require.js, jQuery, MathJax 2 and the widget manager
-from ``vendor/`` next to them, by relative paths, copied from the npm packages
-pinned in ``tools/slides/package.json`` (installed by ``npm ci --prefix
-tools/slides``). Nothing is fetched from the network, so the output folder can
+The decks load reveal.js, require.js, jQuery and MathJax 2 from ``vendor/``
+next to them, by relative paths, copied from the npm packages pinned in
+``tools/slides/package.json`` (installed by ``npm ci --prefix tools/slides``),
+and the widget manager from the one npm project that pins the widgets' front
+end for the whole course, ``tools/html_manager`` (:data:`WIDGET_FILES`; the
+HTML exports and the website copy it from there too). Nothing is fetched from the network, so the output folder can
 be copied to a USB stick and opened from ``file://``. The build fails if a
 deck would load anything (a script, a style sheet, an image) from an
 ``http://`` or ``https://`` URL; links to web pages are fine. Links between
@@ -71,6 +73,9 @@ from traitlets.config import Config
 
 ASSETS_DIR = Path(__file__).resolve().parent / "slides"
 NODE_MODULES = ASSETS_DIR / "node_modules"
+# The widgets' front end is pinned once, here, for the decks, the HTML exports and the website.
+WIDGET_ASSETS_DIR = Path(__file__).resolve().parent / "html_manager"
+WIDGET_NODE_MODULES = WIDGET_ASSETS_DIR / "node_modules"
 TEMPLATES_DIR = ASSETS_DIR / "templates"
 TEMPLATE_NAME = "offline_reveal"
 VENDOR = "vendor"
@@ -110,8 +115,6 @@ VENDOR_FILES = {
         "dist/theme/fonts/source-sans-pro/*",
         "plugin/notes/notes.js",
     ],
-    # The AMD bundle (the decks load require.js) and the icon fonts its style sheet names.
-    WIDGET_MANAGER: ["package.json", "dist/embed-amd.js", "dist/*.woff2", "dist/*.woff"],
     "requirejs": ["require.js"],
     "jquery": ["LICENSE.txt", "dist/jquery.min.js"],
     "mathjax": [
@@ -129,11 +132,18 @@ VENDOR_FILES = {
     ],
 }
 
-# The front end of gmm_lessons' anywidgets (the canvas sliders), from the npm project that pins the widget
-# manager for the lesson pages (tools/html_manager), with the script that tells require.js where it is.
-ANYWIDGET_DIR = Path(__file__).resolve().parent / "html_manager"
-ANYWIDGET_FILES = {"anywidget": ["package.json", "LICENSE", "dist/index.js"]}
-ANYWIDGET_PATHS = ANYWIDGET_DIR / "require-anywidget.js"
+# What each package of WIDGET_ASSETS_DIR contributes to vendor/<package>/ (globs relative to the package). A
+# widget's own front end (anywidget's, say) is added to that npm project's package.json and here.
+WIDGET_FILES = {
+    # The AMD bundle (it needs require.js) holds the base, controls and output widgets; webpack loads the
+    # icon fonts its style sheet names from next to it, as woff2, woff or ttf (every browser takes one).
+    WIDGET_MANAGER: ["package.json", "dist/embed-amd.js", "dist/embed.js.LICENSE.txt", "dist/*.woff2",
+                     "dist/*.woff", "dist/*.ttf"],
+    # gmm_lessons' canvas sliders are anywidgets: its AMD module, which require.js finds through ANYWIDGET_PATHS.
+    "anywidget": ["package.json", "LICENSE", "dist/index.js"],
+}
+# Loaded right after require.js by a page with canvas sliders: maps the module "anywidget" to vendor/anywidget.
+ANYWIDGET_PATHS = WIDGET_ASSETS_DIR / "require-anywidget.js"
 ANYWIDGET_PATHS_URL = f"{VENDOR}/{ANYWIDGET_PATHS.name}"
 
 # Slide settings: a light theme that projects well and uses no web fonts, "current/total"
@@ -213,19 +223,22 @@ def copy_vendor_assets(output_dir, node_modules=NODE_MODULES, vendor_files=VENDO
     return copied
 
 
-def copy_anywidget(output_dir, node_modules=ANYWIDGET_DIR / "node_modules"):
-    """Copy anywidget's front end and ``require-anywidget.js`` into ``output_dir/vendor`` (a page with canvas
-    sliders loads that script right after require.js, at ``ANYWIDGET_PATHS_URL``); returns the paths copied.
+def check_widget_assets(node_modules=WIDGET_NODE_MODULES):
+    """Fail unless the widgets' front end (``tools/html_manager``) is installed at its pinned versions."""
+    check_assets(node_modules, WIDGET_ASSETS_DIR)
 
-    Raises
-    ------
-    SlidesError
-        If the npm package is not installed at its pinned version.
-    """
-    check_assets(node_modules, ANYWIDGET_DIR)
-    copied = copy_vendor_assets(output_dir, node_modules, ANYWIDGET_FILES)
+
+def copy_widget_assets(output_dir, node_modules=WIDGET_NODE_MODULES):
+    """Copy the pinned widget front end into ``output_dir/vendor`` (checked first); returns the paths copied."""
+    check_widget_assets(node_modules)
+    copied = copy_vendor_assets(output_dir, node_modules, WIDGET_FILES)
     shutil.copyfile(ANYWIDGET_PATHS, Path(output_dir) / ANYWIDGET_PATHS_URL)
     return [*copied, Path(output_dir) / ANYWIDGET_PATHS_URL]
+
+
+def copy_deck_assets(output_dir, node_modules=NODE_MODULES, widget_node_modules=WIDGET_NODE_MODULES):
+    """Everything a deck (or an HTML export) loads, into ``output_dir/vendor``; returns the paths copied."""
+    return copy_vendor_assets(output_dir, node_modules) + copy_widget_assets(output_dir, widget_node_modules)
 
 
 def slides_exporter():
@@ -545,7 +558,7 @@ def build_decks(source_dir="notebooks", output_dir="build/slides", node_modules=
     check_replaceable(output_dir)
     notebooks = [(lesson, lessons.read_notebook(lesson.path)) for lesson in course]
     check_assets(node_modules)
-    check_assets(ANYWIDGET_DIR / "node_modules", ANYWIDGET_DIR)
+    check_widget_assets()
     exporter = slides_exporter()
     files = {lesson.file for lesson in course}
     decks = {}
@@ -569,8 +582,7 @@ def build_decks(source_dir="notebooks", output_dir="build/slides", node_modules=
     staging = _sibling(output_dir, "building")
     staging.mkdir()
     try:
-        copy_vendor_assets(staging, node_modules)
-        copy_anywidget(staging)
+        copy_deck_assets(staging, node_modules)
         for name, html in decks.items():
             (staging / name).write_text(html, encoding="utf-8")
         if handouts:

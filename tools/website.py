@@ -22,9 +22,10 @@ Steps:
    from ``file://``.
 3. Write ``_toc.yml`` from the manifest (the first lesson is the home page) and
    copy ``tools/site/_config.yml``.
-4. Copy MathJax 3, require.js and ``@jupyter-widgets/html-manager`` from
-   ``tools/site/node_modules`` (``npm ci --prefix tools/site``) into
-   ``_static/vendor``; Sphinx's ``mathjax_path`` and myst-nb's
+4. Copy MathJax 3 and require.js from ``tools/site/node_modules`` (``npm ci
+   --prefix tools/site``), and the widget front end the decks and HTML exports
+   load too, from its one pin in ``tools/html_manager`` (``slides.WIDGET_FILES``),
+   into ``_static/vendor``; Sphinx's ``mathjax_path`` and myst-nb's
    ``nb_ipywidgets_js`` point there, never at a CDN (``tools/site/require-paths.js``
    tells require.js where the manager's modules and fonts are).
 5. Build (``jupyter-book config sphinx``, then ``sphinx-build`` without the
@@ -54,7 +55,7 @@ import lessons
 import nbformat
 import slides
 import widget_state
-from slides import _sibling, remote_resources, replace_folder
+from slides import SlidesError, _sibling, check_widget_assets, copy_widget_assets, remote_resources, replace_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_DIR = Path(__file__).resolve().parent / "site"
@@ -73,8 +74,6 @@ VENDOR_FILES = {
     "mathjax": ("mathjax", ["LICENSE", "es5/tex-chtml.js", "es5/input/**/*", "es5/output/chtml/**/*",
                             "es5/a11y/**/*", "es5/sre/**/*", "es5/ui/**/*", "es5/adaptors/**/*"]),
     "requirejs": ("requirejs", ["require.js"]),
-    # Its icon fonts as woff2, woff and ttf (every browser takes one of them); not its eot and svg copies.
-    "html-manager": ("@jupyter-widgets/html-manager", ["dist/embed-amd.js", "dist/*.woff*", "dist/*.ttf"]),
 }
 
 
@@ -162,13 +161,18 @@ def check_assets(node_modules=NODE_MODULES, site_bin=SITE_BIN):
     if missing:
         raise SiteError(f"npm packages missing in {node_modules} ({', '.join(missing)}): "
                         "run `npm ci --prefix tools/site` (or `make site`)")
+    try:
+        check_widget_assets()
+    except SlidesError as error:
+        raise SiteError(f"the widget manager is missing: {error}") from None
     if not (site_bin / "sphinx-build").is_file():
         raise SiteError(f"{site_bin / 'sphinx-build'} not found: "
                         "run `make site` (it makes .venv-site from requirements-site.txt)")
 
 
 def copy_vendor_assets(static_dir, node_modules=NODE_MODULES):
-    """Copy the pinned browser assets into ``static_dir/vendor/<name>/``, and the widget pages' two scripts."""
+    """Copy the pinned browser assets into ``static_dir/vendor/<name>/`` (the widget front end into
+    ``vendor/<package>/``), and the widget pages' two scripts."""
     for name, (package, patterns) in VENDOR_FILES.items():
         source = node_modules / package
         for pattern in patterns:
@@ -180,6 +184,7 @@ def copy_vendor_assets(static_dir, node_modules=NODE_MODULES):
                     target = static_dir / "vendor" / name / relative
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(path, target)
+    copy_widget_assets(static_dir)
     for script in (REQUIRE_PATHS, WIDGET_SUPPORT):
         shutil.copyfile(SITE_DIR / script, static_dir / "vendor" / script)
     copy_widget_modules(static_dir)
@@ -190,10 +195,9 @@ def copy_widget_modules(static_dir):
 
     _config.yml gives the manager ``data-jupyter-widgets-cdn: _static/vendor/npm/`` (and cdn-only), so it
     loads module M at version V from ``vendor/npm/M@V/dist/index.js``, V being the models' module version.
-    The npm package is tools/html_manager's (``slides.ANYWIDGET_DIR``).
+    The npm package is tools/html_manager's, checked by ``copy_widget_assets``.
     """
-    node_modules = slides.ANYWIDGET_DIR / "node_modules"
-    slides.check_assets(node_modules, slides.ANYWIDGET_DIR)
+    node_modules = slides.WIDGET_NODE_MODULES
     version = anywidget.AnyWidget.class_traits()["_model_module_version"].default_value
     target = static_dir / "vendor" / "npm" / f"anywidget@{version}" / "dist" / "index.js"
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -11,17 +11,11 @@ sliders of ``gmm_lessons.widgets`` are made of: a slider linked to a
 draws on a canvas (its front end, the npm ``anywidget`` package, is copied
 next to the manager, and ``require-anywidget.js`` tells require.js where).
 
-The manager is the npm package pinned in ``tools/html_manager/package.json``
-(``npm ci --prefix tools/html_manager``), copied next to the pages into
-``vendor/`` by :func:`copy_html_manager`; require.js and MathJax are the
-slide decks' vendored copies (``tools/slides/``). Nothing is loaded from a
-CDN.
-
-For the slide decks: execute with :func:`execute_with_widget_state`, copy the
-manager with :func:`copy_html_manager`, and give the exporter
-``widget_renderer_url=HTML_MANAGER_URL`` (and a display priority that keeps
-``application/vnd.jupyter.widget-view+json`` first), as
-:func:`html_exporter` does for a page.
+The manager is the npm package pinned once for the course in
+``tools/html_manager`` (``npm ci --prefix tools/html_manager``); it is
+copied next to the pages into ``vendor/`` with require.js and MathJax, the
+slide decks' vendored copies (``tools/slides/``), by :func:`copy_vendor`, as
+for a deck. Nothing is loaded from a CDN.
 
 Usage (``make html``)::
 
@@ -41,16 +35,9 @@ from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-HTML_MANAGER_DIR = Path(__file__).resolve().parent / "html_manager"
-HTML_MANAGER_MODULES = HTML_MANAGER_DIR / "node_modules"
-TEMPLATES_DIR = HTML_MANAGER_DIR / "templates"
+TEMPLATES_DIR = slides.WIDGET_ASSETS_DIR / "templates"
 TEMPLATE_NAME = "offline_lab"
-HTML_MANAGER_PACKAGE = "@jupyter-widgets/html-manager"
-# The AMD bundle (it needs require.js) holds the base, controls and output widgets; webpack loads its
-# icon fonts from next to it.
-HTML_MANAGER_FILES = {HTML_MANAGER_PACKAGE: ["dist/embed-amd.js", "dist/embed.js.LICENSE.txt", "dist/*.woff2",
-                                             "dist/*.woff", "dist/*.ttf", "dist/*.eot", "dist/*.svg"]}
-HTML_MANAGER_URL = f"{slides.VENDOR}/{HTML_MANAGER_PACKAGE}/dist/embed-amd.js"
+HTML_MANAGER_URL = slides.REVEAL["widget_renderer_url"]
 CELL_TIMEOUT_S = 600  # a hung cell fails; a slow one (a loaded machine) does not
 
 
@@ -77,23 +64,6 @@ def execute_with_widget_state(notebook_path, timeout=CELL_TIMEOUT_S):
     NotebookClient(notebook, kernel_name="python3", timeout=timeout, store_widget_state=True,
                    record_timing=False, resources={"metadata": {"path": str(notebook_path.parent)}}).execute()
     return notebook
-
-
-def copy_html_manager(output_dir, node_modules=HTML_MANAGER_MODULES):
-    """Copy the pinned html-manager and anywidget into ``output_dir/vendor``; returns the manager's URL there.
-
-    A page loads ``slides.ANYWIDGET_PATHS_URL`` after require.js, so that
-    the manager finds anywidget there.
-
-    Raises
-    ------
-    slides.SlidesError
-        If the npm package is not installed at its pinned version.
-    """
-    slides.check_assets(node_modules, HTML_MANAGER_DIR)
-    slides.copy_vendor_assets(output_dir, node_modules, HTML_MANAGER_FILES)
-    slides.copy_anywidget(output_dir, node_modules)
-    return HTML_MANAGER_URL
 
 
 def html_exporter():
@@ -132,8 +102,7 @@ def export_html(notebook, output_path):
 def copy_vendor(output_dir):
     """The scripts a page needs, into ``output_dir/vendor``: the decks' (require.js, MathJax, ...) and the manager."""
     slides.check_assets()
-    slides.copy_vendor_assets(output_dir)
-    copy_html_manager(output_dir)
+    slides.copy_deck_assets(output_dir)
 
 
 def export_lessons(source_dir="notebooks", output_dir="build/html"):
