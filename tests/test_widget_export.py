@@ -147,8 +147,7 @@ def test_the_computing_explorers_move_and_compute_as_the_package_with_no_kernel_
     import gmm_lessons as gl
 
     ensure_npm_assets(slides.ASSETS_DIR, slides.check_assets, slides.SlidesError)
-    ensure_npm_assets(widget_state.HTML_MANAGER_DIR, lambda: slides.check_assets(
-        widget_state.HTML_MANAGER_MODULES, widget_state.HTML_MANAGER_DIR), slides.SlidesError)
+    ensure_npm_assets(slides.WIDGET_ASSETS_DIR, slides.check_widget_assets, slides.SlidesError)
     chromium = find_chromium()
     widget_state.copy_vendor(tmp_path)
     notebook_path = tmp_path / "canvas.ipynb"
