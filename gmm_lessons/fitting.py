@@ -18,7 +18,7 @@ from ._validation import (
 from .em import constrain_covariances, e_step_by_component, m_step_by_component
 from .gaussian import NotPositiveDefiniteError, precision_cholesky
 from .missing import mean_imputed, missing_e_step_by_component, missing_m_step_by_component, missingness_patterns
-from .parameters import MixtureParameters
+from .parameters import FinalParameters, MixtureParameters
 
 INIT_METHODS = ("random", "kmeans++")
 # fit_gmm's ways with NaN in X: refuse it, or read it as a missing entry and fit by EM over it (lesson 11).
@@ -32,7 +32,7 @@ SINGULAR_RTOL = 100 * np.finfo(np.float64).eps
 
 
 @dataclass(frozen=True, eq=False)
-class GMMFit:
+class GMMFit(FinalParameters):
     """The result of :func:`fit_gmm`.
 
     Taught in lesson 05 (the EM loop).
@@ -67,21 +67,6 @@ class GMMFit:
     def n_iter(self):
         """Number of EM iterations run (0 returns the start)."""
         return len(self.history) - 1
-
-    @property
-    def weights(self):
-        """Final pi_k, shape (n_components,)."""
-        return self.history[-1].weights
-
-    @property
-    def means(self):
-        """Final mu_k, shape (n_components, n_features)."""
-        return self.history[-1].means
-
-    @property
-    def covariances(self):
-        """Final Sigma_k, shape (n_components, n_features, n_features)."""
-        return self.history[-1].covariances
 
     @property
     def log_likelihood(self):

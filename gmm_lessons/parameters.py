@@ -23,3 +23,22 @@ class MixtureParameters(NamedTuple):
     weights: np.ndarray
     means: np.ndarray
     covariances: np.ndarray
+
+
+class FinalParameters:
+    """A fit's final weights, means and covariances: the last entry of its ``history`` (MixtureParameters)."""
+
+    @property
+    def weights(self):
+        """Final pi_k, shape (n_components,)."""
+        return self.history[-1].weights
+
+    @property
+    def means(self):
+        """Final mu_k, shape (n_components, n_features)."""
+        return self.history[-1].means
+
+    @property
+    def covariances(self):
+        """Final Sigma_k, shape (n_components, n_features, n_features)."""
+        return self.history[-1].covariances

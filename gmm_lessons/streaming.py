@@ -39,7 +39,7 @@ from ._validation import (
 from .em import N_K_FLOOR, e_step_by_component, mixture_from_moments
 from .fitting import _check_init, initialize_parameters
 from .gaussian import NotPositiveDefiniteError, precision_cholesky
-from .parameters import MixtureParameters
+from .parameters import FinalParameters, MixtureParameters
 
 
 class ChunkStatistics(NamedTuple):
@@ -255,7 +255,7 @@ def stepwise_update(statistics, batch_statistics, eta):
 
 
 @dataclass(frozen=True, eq=False)
-class StepwiseFit:
+class StepwiseFit(FinalParameters):
     """The result of :func:`stepwise_em`.
 
     Taught in lesson 12.
@@ -286,18 +286,6 @@ class StepwiseFit:
     def n_steps(self):
         """Mini-batches seen."""
         return len(self.history) - 1
-
-    @property
-    def weights(self):
-        return self.history[-1].weights
-
-    @property
-    def means(self):
-        return self.history[-1].means
-
-    @property
-    def covariances(self):
-        return self.history[-1].covariances
 
 
 def _check_alpha(alpha):
