@@ -135,15 +135,8 @@ def _frame_sliders(page):
     return page.evaluate(FRAME_SLIDERS)
 
 
-def move_frame_sliders(browser, path, state):
-    """Open the page at ``path`` offline and move each of its frame sliders; returns how many moved.
-
-    ``state`` is the widget state the page renders (model id -> model): the page
-    is read once every slider and frame of it is drawn. Each frame slider's
-    readout, caption and visible image must change with the keyboard, no request
-    may try to leave the machine and the page may log no error.
-    """
-    n_frames, n_sliders = len(frame_stacks(state)), len(widget_models(state, "SliderModel"))
+def offline_page(browser):
+    """A new page whose requests may not leave the machine: (page, URLs it tried to reach, errors it logged)."""
     page = browser.new_page(viewport={"width": 1280, "height": 1600})
     left_machine, errors = [], []
 
@@ -157,6 +150,19 @@ def move_frame_sliders(browser, path, state):
     page.route("**/*", route)
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    return page, left_machine, errors
+
+
+def move_frame_sliders(browser, path, state):
+    """Open the page at ``path`` offline and move each of its frame sliders; returns how many moved.
+
+    ``state`` is the widget state the page renders (model id -> model): the page
+    is read once every slider and frame of it is drawn. Each frame slider's
+    readout, caption and visible image must change with the keyboard, no request
+    may try to leave the machine and the page may log no error.
+    """
+    n_frames, n_sliders = len(frame_stacks(state)), len(widget_models(state, "SliderModel"))
+    page, left_machine, errors = offline_page(browser)
     try:
         page.goto(path.as_uri())
         # Every slider of the state renders (kernel-backed ones too; they only cannot redraw), and every frame.

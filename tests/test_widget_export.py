@@ -27,6 +27,7 @@ from browser_support import (
     frame_stacks,
     launch_chromium,
     move_frame_sliders,
+    offline_page,
     widget_models,
 )
 
@@ -157,19 +158,7 @@ def test_the_computing_explorers_move_and_compute_as_the_package_with_no_kernel_
 
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright, chromium)
-        page = browser.new_page(viewport={"width": 1280, "height": 1600})
-        left_machine, errors = [], []
-
-        def route(request_route):
-            if request_route.request.url.startswith(("file://", "blob:", "data:")):
-                request_route.continue_()
-            else:
-                left_machine.append(request_route.request.url)
-                request_route.abort()
-
-        page.route("**/*", route)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        page, left_machine, errors = offline_page(browser)
         try:
             page.goto(page_path.as_uri())
             page.wait_for_function(f"""() => Array.from(document.querySelectorAll('.{widgets.CANVAS_CLASS}'))
