@@ -165,7 +165,7 @@ def move_frame_sliders(browser, path, state):
     page, left_machine, errors = offline_page(browser)
     try:
         page.goto(path.as_uri())
-        # Every slider of the state renders (kernel-backed ones too; they only cannot redraw), and every frame.
+        # Every slider of the state renders (the canvas sliders' too), and every frame.
         page.wait_for_function(f"""() => document.querySelectorAll('.widget-slider').length >= {n_sliders}
             && document.querySelectorAll('.{FRAMES_CLASS} img').length >= {n_frames}""", timeout=RENDER_TIMEOUT_MS)
         sliders = _frame_sliders(page)
