@@ -57,7 +57,7 @@ from .missing import mean_imputed
 from .streaming import StepwiseFit
 
 RENDER_DPI = 90
-# zlib levels of a frame (encoded once: small) and of a kernel-backed slider's PNG (one per move: fast).
+# zlib levels of a frame (encoded once: small) and of a canvas slider's `.image` (one per move: fast).
 PNG_COMPRESS_LEVELS = {False: 6, True: 1}
 MAX_ITERATION_FRAMES = 40  # an EM history slider's frames at most (a frame is 10-25 kB and 15-50 ms to draw)
 EPSILONS_PER_DECADE = 8  # the k-means limit slider's frames: 41 over epsilon 1e-3 .. 1e2
@@ -110,7 +110,7 @@ class _BlitCanvas:
         """The canvas as a palette PNG (a quarter of the bytes of RGBA, and faster to encode and decode).
 
         With ``reuse_palette``, the colours are mapped onto the palette of the
-        first PNG (under 2 ms, for a kernel-backed slider's every move) and
+        first PNG (under 2 ms, for a canvas slider's ``.image`` after every move) and
         compressed fast; otherwise each PNG gets its own palette and tighter
         compression (a frame is encoded once and shipped once).
         """

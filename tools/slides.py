@@ -6,8 +6,8 @@ afresh (a copy, in a kernel of its own) with the slide style
 for a slide (tick labels of 14 pt, see the style file) while the lesson itself
 keeps matplotlib's defaults for JupyterLab readers. The run stores its widget
 state, so the deck's sliders render without a kernel through a vendored
-``@jupyter-widgets/html-manager`` (sliders linked in the front end move;
-kernel-backed ones show their first state).
+``@jupyter-widgets/html-manager`` and anywidget's front end: every slider
+moves with no kernel (the arrow keys step a clicked slider, not the deck).
 
 The executed copy becomes ``NN_name.slides.html`` through nbconvert's
 SlidesExporter, which reads every cell's ``metadata.slideshow.slide_type``
