@@ -267,6 +267,17 @@ def test_everything_a_deck_loads_is_in_the_folder(deck_dir, lesson):
             assert not missing, f"{lesson.name}: {url} needs {missing}"
 
 
+def test_numbers_in_code_and_outputs_are_kept_whole_and_nothing_else_changes():
+    """Each number of a <pre> is wrapped once; prose, tags, entities, names and the widget state are not."""
+    html = ('<p>at -1 642.0</p><pre>atol=<span class="mf">1e-8</span> x2 &#39;a&#39; -3.5%</pre>'
+            '<script type="application/json">{"caption": "<pre>1e-8</pre>"}</script>')
+    number = '<span class="{}">{}</span>'.format
+    assert slides.unbroken_numbers(html) == (
+        f'<p>at -1 642.0</p><pre>atol=<span class="mf">{number(slides.UNBROKEN_CLASS, "1e-8")}</span> x2 '
+        f'&#39;a&#39; {number(slides.UNBROKEN_CLASS, "-3.5%")}</pre>'
+        '<script type="application/json">{"caption": "<pre>1e-8</pre>"}</script>')
+
+
 @lesson_params
 def test_links_between_lessons_point_at_decks(deck_dir, lesson):
     path = _deck(deck_dir, lesson)
@@ -516,10 +527,32 @@ DECK_STATE = """() => new Promise(resolve => require([REVEAL], Reveal => resolve
 })))"""
 
 # Every (sub)slide in turn: its height and width on the canvas, the smallest prose and code text on
-# the screen, and for each PNG its scale on the screen and its dpi (null when the PNG does not say).
+# the screen, for each PNG its scale on the screen and its dpi (null when the PNG does not say), and
+# the numbers of its prose, code and outputs that a line break cuts in two (their pieces lie on two lines).
 MEASURE_SLIDES = """async () => {
     const Reveal = await new Promise(resolve => require([REVEAL], resolve));
     const {width, height} = Reveal.getConfig();
+    const NUMBER = /[-+]?\\d+(?:[.,]\\d+)*(?:e[-+]?\\d+)?%?/g;
+    const cutNumbers = slide => {
+        const cut = [];
+        const texts = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
+        for (let text = texts.nextNode(); text; text = texts.nextNode()) {
+            const parent = text.parentElement;
+            // Typeset maths does not break inside a formula; its hidden copies have no lines.
+            if (!parent || parent.offsetParent === null || parent.closest('.MathJax_CHTML, .MathJax_Preview, script')) {
+                continue;
+            }
+            for (const match of text.textContent.matchAll(NUMBER)) {
+                const range = document.createRange();
+                range.setStart(text, match.index);
+                range.setEnd(text, match.index + match[0].length);
+                const lines = new Set([...range.getClientRects()].filter(rect => rect.width > 0)
+                    .map(rect => Math.round(rect.bottom)));
+                if (lines.size > 1) cut.push(match[0]);
+            }
+        }
+        return cut;
+    };
     const dpi = async image => {
         const bytes = new DataView(await (await fetch(image.src)).arrayBuffer());
         for (let at = 8; at + 8 < bytes.byteLength; at += 12 + bytes.getUint32(at)) {
@@ -549,7 +582,8 @@ MEASURE_SLIDES = """async () => {
                     element.getBoundingClientRect().width > width * Reveal.getScale() + 1).length;
             slides.push({slide: `#/${h}/${v}`, height: slide.scrollHeight, canvas: height, tooWide,
                 text: smallest(slide, '.jp-RenderedMarkdown p, .jp-RenderedMarkdown li, .jp-RenderedMarkdown td'),
-                code: smallest(slide, '.jp-InputArea-editor pre, .jp-OutputArea-output pre'), figures});
+                code: smallest(slide, '.jp-InputArea-editor pre, .jp-OutputArea-output pre'), figures,
+                cutNumbers: cutNumbers(slide)});
         }
     }
     return slides;
@@ -666,7 +700,8 @@ def test_deck_runs_offline_in_a_browser(browser, deck_dir, lesson):
 
 @lesson_params
 def test_every_slide_fits_and_reads_from_the_back_of_the_room(browser, deck_dir, lesson):
-    """At 1024 x 768: no slide taller or wider than the canvas; prose, code and tick labels big enough."""
+    """At 1024 x 768: no slide taller or wider than the canvas; prose, code and tick labels big enough;
+    no number cut in two by a line break."""
     measured, trouble = _open_deck(browser, _deck(deck_dir, lesson), MEASURE_SLIDES)
     assert not trouble, trouble
     style = slide_style()
@@ -678,6 +713,8 @@ def test_every_slide_fits_and_reads_from_the_back_of_the_room(browser, deck_dir,
             problems.append(f"{where}: {slide['height']} px tall on a {slide['canvas']} px canvas")
         if slide["tooWide"]:
             problems.append(f"{where}: {slide['tooWide']} elements wider than the slide")
+        if slide["cutNumbers"]:
+            problems.append(f"{where}: numbers cut by a line break: {slide['cutNumbers']}")
         if slide["text"] < MIN_TEXT_PX or slide["code"] < MIN_CODE_PX:
             problems.append(f"{where}: text at {slide['text']:.1f} px, code at {slide['code']:.1f} px")
         for figure in slide["figures"]:

@@ -180,6 +180,11 @@ REMOTE_URL = re.compile(r"""https?://[^\s"'<>)]*""", re.IGNORECASE)
 # Comments that cite a web page, in the style sheets nbconvert inlines and in its reveal script.
 CSS_URL_COMMENT = re.compile(r"/\*(?:(?!\*/).)*?https?://(?:(?!\*/).)*\*/", re.DOTALL | re.IGNORECASE)
 JS_URL_COMMENT = re.compile(r"^[ \t]*//[^\n]*https?://[^\n]*\n", re.MULTILINE | re.IGNORECASE)
+SCRIPT_ELEMENT = re.compile(r"(<script\b.*?</script>)", re.DOTALL | re.IGNORECASE)
+PRE_ELEMENT = re.compile(r"(<pre\b[^>]*>)(.*?)(</pre>)", re.DOTALL | re.IGNORECASE)
+TAG_OR_ENTITY = re.compile(r"(<[^>]*>|&#?\w+;)")
+NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*(?:e[-+]?\d+)?%?")
+UNBROKEN_CLASS = "gmm-number"  # the deck's style sheet keeps such a span on one line
 NOTEBOOK_LINK = re.compile(r'href="(?P<file>[^"#/?]+\.ipynb)(?P<anchor>#[^"]*)?"')
 
 
@@ -477,6 +482,26 @@ def handout_name(lesson_file):
     return Path(lesson_file).stem + HANDOUT_SUFFIX
 
 
+def unbroken_numbers(html):
+    """Wrap every number in the code and outputs (``<pre>``) in a span that a line break cannot cut.
+
+    Chromium breaks a long line after a hyphen, so ``1e-8`` could end one line
+    and start the next with ``8``. Tags, character entities and scripts (the
+    widget state is JSON) are left as they are.
+    """
+
+    def in_text(text):
+        return NUMBER.sub(lambda number: f'<span class="{UNBROKEN_CLASS}">{number[0]}</span>', text)
+
+    def in_pre(match):
+        pieces = TAG_OR_ENTITY.split(match[2])
+        body = "".join(piece if index % 2 else in_text(piece) for index, piece in enumerate(pieces))
+        return match[1] + body + match[3]
+
+    parts = SCRIPT_ELEMENT.split(html)
+    return "".join(part if index % 2 else PRE_ELEMENT.sub(in_pre, part) for index, part in enumerate(parts))
+
+
 def link_lessons(html, lesson_files):
     """Point links to another lesson's notebook (one of ``lesson_files``) at that lesson's deck (same folder)."""
 
@@ -573,7 +598,7 @@ def build_decks(source_dir="notebooks", output_dir="build/slides", node_modules=
                      "anywidget_paths_url": ANYWIDGET_PATHS_URL}
         html, _ = exporter.from_notebook_node(executed, resources=resources)
         print(f"slides: {lesson.file} executed and converted in {time.monotonic() - start:.1f} s", flush=True)
-        html = link_lessons(strip_url_comments(html), files)
+        html = unbroken_numbers(link_lessons(strip_url_comments(html), files))
         remote = remote_resources(html)
         if remote:
             raise SlidesError(f"{lesson.path}: the deck would load from the network: {remote}")
