@@ -95,12 +95,14 @@ student: $(INSTALLED)
 	$(BIN)/python tools/homework.py notebooks build/student
 
 # Grade the students' filled-in copies, DIR/<student>/NN_name.ipynb, each in a fresh kernel with
-# TIMEOUT seconds per cell, JOBS students at once (default one per core); the submissions are only read.
+# TIMEOUT seconds per cell, JOBS students at once (default one per core), only the lessons ONLY names
+# (ONLY="03 11": a homework's; default every lesson with exercises); the submissions are only read.
 # Writes build/grades/grades.csv (for a learning-management system), problems.csv and feedback/<student>/.
 TIMEOUT ?= 60
 grade: $(INSTALLED)
 	@if [ -z "$(SUBMISSIONS)" ]; then echo "make grade: say where the submissions are: make grade SUBMISSIONS=DIR" >&2; exit 1; fi
-	$(BIN)/python tools/grade.py "$(SUBMISSIONS)" --out build/grades --timeout $(TIMEOUT) $(if $(JOBS),--jobs $(JOBS))
+	$(BIN)/python tools/grade.py "$(SUBMISSIONS)" --out build/grades --timeout $(TIMEOUT) $(if $(JOBS),--jobs $(JOBS)) \
+		$(if $(ONLY),--only $(ONLY))
 
 # Slide decks and PDF handouts of every lesson in build/slides: open NN_name.slides.html in a browser
 # (offline, also from file://). Every lesson is executed again with the slide style (a line per

@@ -365,3 +365,26 @@ def test_the_command_refuses_in_one_line(tmp_path):
     expected = (f"grade: the output folder {tmp_path / 'class' / 'grades'} is inside the submissions' folder "
                 f"{tmp_path / 'class'}: grading never writes among the submissions; choose an output folder outside it")
     assert result.stderr.splitlines() == [expected]
+
+
+def test_only_picks_a_homeworks_lessons_by_number_or_file_name():
+    chosen = grade.graded_lessons(ROOT / "notebooks", only=["11", "03_e_step", "05_em_loop.ipynb"])
+    assert [lesson.file for lesson in chosen] == ["03_e_step.ipynb", "05_em_loop.ipynb", "11_missing_values.ipynb"]
+    for only in (["99"], ["00"], []):  # no such lesson, a lesson without exercises, nothing
+        with pytest.raises(ValueError, match="only: .* is not a lesson with exercises; choose from 01, 02"):
+            grade.graded_lessons(ROOT / "notebooks", only=only)
+
+
+def test_a_homework_is_graded_on_its_lessons_alone_from_any_folder(tmp_path):
+    """`--only 03` from outside the repository: the course's lessons are found, and the grades, the
+    maximum and the problems are lesson 03's only (an empty hand-in runs no kernel)."""
+    (tmp_path / "class" / "absent").mkdir(parents=True)
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "grade.py"), "class", "--only", "03",
+                             "--out", "grades"], capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    points = next(exercise.points for lesson in grade.graded_lessons(ROOT / "notebooks", only=["03"])
+                  for exercise in lesson.exercises)
+    assert _rows(tmp_path / "grades" / grade.GRADES_FILE) == [
+        ["student", "03_e_step", "total", "max"], ["absent", "0", "0", _number(points)]]
+    problems = _rows(tmp_path / "grades" / grade.PROBLEMS_FILE)[1:]
+    assert [(student, lesson) for student, lesson, _ in problems] == [("absent", "03_e_step.ipynb")]

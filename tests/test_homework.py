@@ -208,6 +208,17 @@ def test_an_unreadable_lesson_stops_the_command_in_one_line_naming_it(tmp_path):
     assert not (tmp_path / "student").exists(), "nothing is written when a lesson cannot be read"
 
 
+def test_the_command_has_help_and_finds_the_course_from_any_folder(tmp_path):
+    command = [sys.executable, str(ROOT / "tools" / "homework.py")]
+    shown = subprocess.run([*command, "--help"], capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert shown.returncode == 0 and shown.stdout.startswith("usage: homework"), shown
+    assert not list(tmp_path.iterdir()), "--help wrote something"
+    written = subprocess.run([*command], capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    copies = sorted(path.name for path in (tmp_path / "build" / "student").glob("*.ipynb"))
+    assert copies == sorted(lesson.file for lesson in lessons.read_lessons(ROOT / "notebooks"))
+
+
 # --------------------------------------------------------------------------
 # Run All judges the learner's function, wherever it is written
 # --------------------------------------------------------------------------

@@ -41,6 +41,10 @@ Written to the output folder (default ``build/grades``):
 Usage::
 
     python tools/grade.py SUBMISSIONS [--out build/grades] [--timeout 60] [--jobs N] [--lessons notebooks]
+                          [--only 03 11]
+
+``--only`` grades a homework's lessons alone: the columns, ``max`` and the
+problems are then those lessons' only.
 """
 
 import argparse
@@ -75,6 +79,7 @@ LESSON_CELL_ALLOWANCE = 5
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 # A hand-in larger than this is not a filled-in lesson (the lessons with their figures are a few MB).
 MAX_NOTEBOOK_BYTES = 50_000_000
+COURSE_NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"  # the lessons this tool came with
 GRADES_FILE = "grades.csv"
 PROBLEMS_FILE = "problems.csv"
 FEEDBACK_FOLDER = "feedback"
@@ -171,10 +176,27 @@ def graded_lesson(lesson, notebook):
     return GradedLesson(lesson.file, lesson.title, tuple(exercises), ids, own_code)
 
 
-def graded_lessons(source_dir="notebooks"):
-    """The lessons of ``source_dir``'s manifest that have exercises, in course order."""
-    return [graded_lesson(lesson, lessons.read_notebook(lesson.path))
-            for lesson in lessons.read_lessons(source_dir) if lesson.exercises]
+def graded_lessons(source_dir="notebooks", only=None):
+    """The lessons of ``source_dir``'s manifest that have exercises, in course order.
+
+    ``only``, the lessons a homework covers, names each by its number (``03``),
+    its file name with or without ``.ipynb``; default every lesson with exercises.
+
+    Raises
+    ------
+    ValueError
+        If a name in ``only`` is no lesson with exercises (the message lists those there are).
+    """
+    course = [lesson for lesson in lessons.read_lessons(source_dir) if lesson.exercises]
+    if only is not None:
+        names = {lesson.file: {lesson.file, lesson.file.removesuffix(".ipynb"), lesson.file.split("_")[0]}
+                 for lesson in course}
+        unknown = [name for name in only if not any(name in aliases for aliases in names.values())]
+        if unknown or not only:
+            raise ValueError(f"only: {', '.join(unknown) or 'no lesson'} is not a lesson with exercises; "
+                             f"choose from {', '.join(file.split('_')[0] for file in names)}")
+        course = [lesson for lesson in course if names[lesson.file] & set(only)]
+    return [graded_lesson(lesson, lessons.read_notebook(lesson.path)) for lesson in course]
 
 
 # --------------------------------------------------------------------------
@@ -466,7 +488,8 @@ def grade_class(submissions, output, timeout=DEFAULT_TIMEOUT, jobs=None, source_
     jobs : int, optional
         Students graded at once; default one per core.
     graded : list of GradedLesson, optional
-        The lessons to grade; default every lesson of the manifest with exercises.
+        The lessons to grade (``graded_lessons(source_dir, only)`` picks a homework's);
+        default every lesson of the manifest with exercises.
     progress : callable
         Called with one line per student as each finishes.
 
@@ -622,10 +645,16 @@ def main(argv):
     parser.add_argument("--out", default="build/grades", help="output folder (default build/grades)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per cell (default 60)")
     parser.add_argument("--jobs", type=int, default=None, help="students graded at once (default: one per core)")
-    parser.add_argument("--lessons", default="notebooks", help="the lessons' folder (default notebooks)")
+    parser.add_argument("--lessons", default=str(COURSE_NOTEBOOKS),
+                        help=f"the lessons' folder (default {COURSE_NOTEBOOKS})")
+    parser.add_argument("--only", nargs="+", metavar="LESSON",
+                        help="grade only these lessons, the homework's (03 11, or file names); default every "
+                             "lesson with exercises")
     arguments = parser.parse_args(argv)
     try:
-        grade_class(arguments.submissions, arguments.out, arguments.timeout, arguments.jobs, arguments.lessons)
+        graded = graded_lessons(arguments.lessons, arguments.only)
+        grade_class(arguments.submissions, arguments.out, arguments.timeout, arguments.jobs, arguments.lessons,
+                    graded)
     except (OSError, ValueError) as error:
         sys.exit(f"grade: {error}")
 

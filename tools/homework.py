@@ -15,9 +15,11 @@ Usage (``make student``)::
 
     python tools/homework.py [SOURCE_DIR] [OUTPUT_DIR]
 
-SOURCE_DIR defaults to ``notebooks``, OUTPUT_DIR to ``build/student``.
+SOURCE_DIR defaults to the ``notebooks`` folder next to ``tools/``,
+OUTPUT_DIR to ``build/student`` (in the current folder).
 """
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -101,11 +103,19 @@ def write_student_copies(source_dir, output_dir):
     return written
 
 
+COURSE_NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"  # the lessons this tool came with
+
+
 def main(argv):
-    source_dir = argv[0] if argv else "notebooks"
-    output_dir = argv[1] if len(argv) > 1 else "build/student"
+    parser = argparse.ArgumentParser(prog="homework", description="Write student copies of the lessons: "
+                                     "worked solutions removed, outputs cleared. The lessons are only read.")
+    parser.add_argument("source_dir", nargs="?", default=str(COURSE_NOTEBOOKS),
+                        help=f"the lessons' folder, with lessons.toml (default {COURSE_NOTEBOOKS})")
+    parser.add_argument("output_dir", nargs="?", default="build/student",
+                        help="where the copies go (default build/student)")
+    arguments = parser.parse_args(argv)
     try:
-        written = write_student_copies(source_dir, output_dir)
+        written = write_student_copies(arguments.source_dir, arguments.output_dir)
     except (OSError, ValueError) as error:
         sys.exit(f"homework: {error}")
     for path in written:
