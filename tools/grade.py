@@ -79,7 +79,6 @@ LESSON_CELL_ALLOWANCE = 5
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 # A hand-in larger than this is not a filled-in lesson (the lessons with their figures are a few MB).
 MAX_NOTEBOOK_BYTES = 50_000_000
-COURSE_NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"  # the lessons this tool came with
 GRADES_FILE = "grades.csv"
 PROBLEMS_FILE = "problems.csv"
 FEEDBACK_FOLDER = "feedback"
@@ -645,8 +644,8 @@ def main(argv):
     parser.add_argument("--out", default="build/grades", help="output folder (default build/grades)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per cell (default 60)")
     parser.add_argument("--jobs", type=int, default=None, help="students graded at once (default: one per core)")
-    parser.add_argument("--lessons", default=str(COURSE_NOTEBOOKS),
-                        help=f"the lessons' folder (default {COURSE_NOTEBOOKS})")
+    parser.add_argument("--lessons", default=str(lessons.COURSE_NOTEBOOKS),
+                        help=f"the lessons' folder (default {lessons.COURSE_NOTEBOOKS})")
     parser.add_argument("--only", nargs="+", metavar="LESSON",
                         help="grade only these lessons, the homework's (03 11, or file names); default every "
                              "lesson with exercises")

@@ -103,14 +103,11 @@ def write_student_copies(source_dir, output_dir):
     return written
 
 
-COURSE_NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"  # the lessons this tool came with
-
-
 def main(argv):
     parser = argparse.ArgumentParser(prog="homework", description="Write student copies of the lessons: "
                                      "worked solutions removed, outputs cleared. The lessons are only read.")
-    parser.add_argument("source_dir", nargs="?", default=str(COURSE_NOTEBOOKS),
-                        help=f"the lessons' folder, with lessons.toml (default {COURSE_NOTEBOOKS})")
+    parser.add_argument("source_dir", nargs="?", default=str(lessons.COURSE_NOTEBOOKS),
+                        help=f"the lessons' folder, with lessons.toml (default {lessons.COURSE_NOTEBOOKS})")
     parser.add_argument("output_dir", nargs="?", default="build/student",
                         help="where the copies go (default build/student)")
     arguments = parser.parse_args(argv)

@@ -38,6 +38,8 @@ from pathlib import Path
 import nbformat
 
 MANIFEST_NAME = "lessons.toml"
+# The course's own lessons, next to tools/: where the command-line tools look when not told.
+COURSE_NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 # A notebook named like a lesson; only used to find lessons missing from the manifest.
 LESSON_NAME_PATTERN = "[0-9][0-9]_*.ipynb"
 APPENDIX_NAME_PATTERN = "A[0-9]_*.ipynb"
