@@ -13,6 +13,7 @@ import functools
 import importlib
 import inspect
 import re
+import signal
 import time
 
 import lessons
@@ -438,6 +439,19 @@ def test_a_function_that_never_returns_is_stopped_after_the_time_limit(monkeypat
     )
     # The timer is gone: nothing interrupts the code that runs after the check.
     time.sleep(1.0)
+
+
+def test_the_time_limit_holds_where_sigint_is_ignored_and_leaves_it_ignored(monkeypatch):
+    """A process started in the background inherits SIGINT ignored; the check still stops the loop."""
+    monkeypatch.setattr(checks, "TIME_LIMIT", 0.5)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        started = time.monotonic()
+        failure = fails("e_step", never_returns)
+        assert time.monotonic() - started < 5 and "did not return within 0.5 s" in str(failure)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_a_function_within_the_time_limit_passes(monkeypatch, capsys):

@@ -5,12 +5,15 @@ the same ``KeyboardInterrupt`` as Ctrl-C or a Jupyter kernel interrupt) when
 the limit passes; the interrupt raised inside the call becomes :class:`TimeLimitReached`.
 A lock makes the timer's decision and the end of the call exclusive, so the timer
 never interrupts after the call has ended, and a real Ctrl-C during the call is
-still a ``KeyboardInterrupt``.
+still a ``KeyboardInterrupt``. ``interrupt_main`` does nothing where SIGINT has
+no Python handler (a process started in the background inherits it ignored), so
+for the call Python's own handler is put in place, and the previous one back after.
 """
 
 import _thread
 import contextlib
 import os
+import signal
 import threading
 import time
 
@@ -68,6 +71,7 @@ def time_limit(seconds):
                 state["fired"] = True
                 _thread.interrupt_main()
 
+    previous_handler = signal.signal(signal.SIGINT, _python_handler(signal.getsignal(signal.SIGINT)))
     timer = threading.Timer(seconds, interrupt)
     timer.daemon = True
     timer.start()
@@ -84,8 +88,15 @@ def time_limit(seconds):
     except KeyboardInterrupt:
         if not state["fired"]:
             raise
+    finally:
+        signal.signal(signal.SIGINT, previous_handler)
     if state["fired"]:
         raise TimeLimitReached(seconds)
+
+
+def _python_handler(handler):
+    """``handler`` if Python handles SIGINT with it, else Python's default (KeyboardInterrupt)."""
+    return handler if callable(handler) else signal.default_int_handler
 
 
 def _absorb_pending_interrupt():
