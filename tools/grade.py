@@ -188,13 +188,13 @@ def graded_lessons(source_dir="notebooks", only=None):
     """
     course = [lesson for lesson in lessons.read_lessons(source_dir) if lesson.exercises]
     if only is not None:
-        names = {lesson.file: {lesson.file, lesson.file.removesuffix(".ipynb"), lesson.file.split("_")[0]}
-                 for lesson in course}
-        unknown = [name for name in only if not any(name in aliases for aliases in names.values())]
+        numbers = [lesson.file.split("_")[0] for lesson in course]
+        names = [{lesson.file, lesson.path.stem, number} for lesson, number in zip(course, numbers)]
+        unknown = [name for name in only if not any(name in aliases for aliases in names)]
         if unknown or not only:
             raise ValueError(f"only: {', '.join(unknown) or 'no lesson'} is not a lesson with exercises; "
-                             f"choose from {', '.join(file.split('_')[0] for file in names)}")
-        course = [lesson for lesson in course if names[lesson.file] & set(only)]
+                             f"choose from {', '.join(numbers)}")
+        course = [lesson for lesson, aliases in zip(course, names) if aliases & set(only)]
     return [graded_lesson(lesson, lessons.read_notebook(lesson.path)) for lesson in course]
 
 
