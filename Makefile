@@ -1,7 +1,7 @@
 # The two commands of the README, and the ones that maintain the lessons.
 #   make lab        set up, then open the lessons in JupyterLab (127.0.0.1, with a token)
 #   make test       set up, then run every test (package, widgets, notebooks via nbval)
-#   make check      the package's tests and ruff, in under a minute (make test is the full gate CI runs)
+#   make check      the fast tier of tests and ruff, in under a minute (make test is the full gate CI runs)
 #   make notebooks  re-execute every lesson in a fresh kernel and store its outputs
 #   make student    homework copies of every lesson, solutions removed, in build/student
 #   make grade SUBMISSIONS=DIR [TIMEOUT=60] [JOBS=N]
@@ -12,17 +12,17 @@
 #   make links      regenerate every lesson's previous/contents/next links and the lesson tables
 #   make benchmark  time the EM iteration (vs scikit-learn, the original lesson), streaming and dask EM, each lesson and slider
 #   make nbgrader-venv  nbgrader, for instructors and its test, in its own .venv-nbgrader (make test sets it up)
+# Every target that reads the lessons runs `python -m course VERB` (python -m course --help lists the verbs).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-SLIDES_ASSETS := tools/slides/node_modules/.installed
 SITE_VENV := .venv-site
 SITE_INSTALLED := $(SITE_VENV)/.installed
-SITE_ASSETS := tools/site/node_modules/.installed
-# The widgets' front end (the widget manager) is pinned once, in tools/html_manager: slides, site and html copy it.
-WIDGET_ASSETS := tools/html_manager/node_modules/.installed
+# Every script, style and font the decks, pages and site load, pinned once (course/assets/package.json).
+ASSETS := course/assets/node_modules/.installed
+COURSE := $(BIN)/python -m course
 
 .PHONY: setup lab test check notebooks student grade slides site html links benchmark nbgrader-venv
 
@@ -70,7 +70,7 @@ lab: $(INSTALLED)
 
 # The nbgrader and site virtualenvs and the site's and widgets' npm assets too: tests/test_nbgrader.py runs the
 # real nbgrader, tests/test_site.py builds the website and opens every page.
-test: $(INSTALLED) $(NBGRADER_INSTALLED) $(SITE_INSTALLED) $(SITE_ASSETS) $(WIDGET_ASSETS)
+test: $(INSTALLED) $(NBGRADER_INSTALLED) $(SITE_INSTALLED) $(ASSETS)
 	$(BIN)/python -m pytest
 
 # Naming tests/ leaves the notebooks (nbval) out; the files ignored run lessons in kernels (grading and
@@ -85,14 +85,11 @@ check: $(INSTALLED)
 # Widget state is not stored (each slider widget carries a still PNG for readers without a
 # kernel), nor are execution timestamps (they would change every cell at every run).
 notebooks: $(INSTALLED)
-	lessons="$$($(BIN)/python tools/lessons.py paths)" && \
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.store_widget_state=False --ExecutePreprocessor.record_timing=False \
-		$$lessons
+	$(COURSE) notebooks
 
 # Student copies of every lesson (solutions removed, outputs cleared) in build/student.
 student: $(INSTALLED)
-	$(BIN)/python tools/homework.py notebooks build/student
+	$(COURSE) student
 
 # Grade the students' filled-in copies, DIR/<student>/NN_name.ipynb, each in a fresh kernel with
 # TIMEOUT seconds per cell, JOBS students at once (default one per core), only the lessons ONLY names
@@ -101,24 +98,22 @@ student: $(INSTALLED)
 TIMEOUT ?= 60
 grade: $(INSTALLED)
 	@if [ -z "$(SUBMISSIONS)" ]; then echo "make grade: say where the submissions are: make grade SUBMISSIONS=DIR" >&2; exit 1; fi
-	$(BIN)/python tools/grade.py "$(SUBMISSIONS)" --out build/grades --timeout $(TIMEOUT) $(if $(JOBS),--jobs $(JOBS)) \
+	$(COURSE) grade "$(SUBMISSIONS)" --out build/grades --timeout $(TIMEOUT) $(if $(JOBS),--jobs $(JOBS)) \
 		$(if $(ONLY),--only $(ONLY))
 
 # Slide decks and PDF handouts of every lesson in build/slides: open NN_name.slides.html in a browser
 # (offline, also from file://). Every lesson is executed again with the slide style (a line per
-# lesson as it goes), then each deck is printed by Chromium. reveal.js, MathJax 2, require.js and
-# jQuery are the npm packages pinned in tools/slides/package-lock.json, the widget manager the one in
-# tools/html_manager/package-lock.json, each installed again only when its lock file changes.
-slides: $(INSTALLED) $(SLIDES_ASSETS) $(WIDGET_ASSETS)
-	$(BIN)/python tools/slides.py notebooks build/slides
+# lesson as it goes), then each deck is printed by Chromium. The browser assets are the npm packages
+# pinned in course/assets/package-lock.json, installed again only when the lock file changes.
+slides: $(INSTALLED) $(ASSETS)
+	$(COURSE) slides
 
 # The course as a website in build/site (open build/site/index.html, or publish the folder on any static
 # host). Pages show the committed outputs; SITE_EXECUTE=1 executes each lesson first, storing its widget
 # state, so that its sliders work on the page without a kernel. Jupyter Book 1 (requirements-site.txt)
-# lives in its own .venv-site; MathJax and require.js are the npm packages pinned in
-# tools/site/package-lock.json, the widget manager the one in tools/html_manager/package-lock.json.
-site: $(INSTALLED) $(SITE_INSTALLED) $(SITE_ASSETS) $(WIDGET_ASSETS)
-	$(BIN)/python tools/website.py notebooks build/site
+# lives in its own .venv-site; MathJax, require.js and the widget manager are pinned in course/assets.
+site: $(INSTALLED) $(SITE_INSTALLED) $(ASSETS)
+	$(COURSE) site
 
 $(SITE_INSTALLED): requirements-site.txt
 	$(PYTHON) -m venv $(SITE_VENV)
@@ -126,27 +121,19 @@ $(SITE_INSTALLED): requirements-site.txt
 	$(SITE_VENV)/bin/python -m pip install --quiet -r requirements-site.txt
 	touch $@
 
-$(SITE_ASSETS): tools/site/package.json tools/site/package-lock.json
-	npm ci --prefix tools/site --no-audit --no-fund
-	touch $@
-
 # Every lesson executed again with its widget state (the stored notebooks keep none), written as
-# build/html/NN_name.html: its frame sliders work with no kernel, from file://. The widget manager is
-# the npm package pinned in tools/html_manager/package-lock.json; require.js and MathJax are the decks'.
-html: $(INSTALLED) $(SLIDES_ASSETS) $(WIDGET_ASSETS)
-	$(BIN)/python tools/widget_state.py notebooks build/html
+# build/html/NN_name.html: its sliders work with no kernel, from file://. The decks, the pages and the
+# site execute each lesson once per kind: executed lessons are kept in build/cache (COURSE_CACHE=off: none).
+html: $(INSTALLED) $(ASSETS)
+	$(COURSE) pages
 
 # After editing notebooks/lessons.toml: rewrite the navigation cell of every lesson, the list of
 # lessons on the contents page and the README's lesson table (only those; nothing is executed).
 links: $(INSTALLED)
-	$(BIN)/python tools/lessons.py links
+	$(COURSE) links
 
-$(SLIDES_ASSETS): tools/slides/package.json tools/slides/package-lock.json
-	npm ci --prefix tools/slides --no-audit --no-fund
-	touch $@
-
-$(WIDGET_ASSETS): tools/html_manager/package.json tools/html_manager/package-lock.json
-	npm ci --prefix tools/html_manager --no-audit --no-fund
+$(ASSETS): course/assets/package.json course/assets/package-lock.json
+	npm ci --prefix course/assets --no-audit --no-fund
 	touch $@
 
 benchmark: $(INSTALLED)

@@ -24,9 +24,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the course package, at the root
 
-import lessons
+from course.manifest import read_lessons
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,7 +74,7 @@ def median(values):
 
 
 def main(argv):
-    paths = [Path(arg) for arg in argv] or [lesson.path for lesson in lessons.read_lessons(ROOT / "notebooks")]
+    paths = [Path(arg) for arg in argv] or [lesson.path for lesson in read_lessons(ROOT / "notebooks")]
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other load skews timings)")
     print(f"{'lesson':<46}{'kernel s':>9}{'cells s':>8}   then what each slider ships to the browser")
     total, failures = 0.0, []

@@ -6,6 +6,7 @@ inside hypothesis tests) and are written once, here.
 
 import contextlib
 import itertools
+import os
 
 import numpy as np
 import pytest
@@ -73,6 +74,23 @@ def lesson_start():
     means = data[legacy.choice(300, 3, False)]
     covariances = np.array([np.cov(data.T)] * 3)
     return _read_only(weights, means, covariances)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def executed_lessons_cache(tmp_path_factory, worker_id):
+    """One cache of executed lessons for the session (course.execute): each lesson runs once per kind.
+
+    Under pytest-xdist the workers share it (their base folders have a common parent).
+    """
+    base = tmp_path_factory.getbasetemp()
+    folder = (base if worker_id == "master" else base.parent) / "executed-lessons"
+    previous = os.environ.get("COURSE_CACHE")
+    os.environ["COURSE_CACHE"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["COURSE_CACHE"]
+    else:
+        os.environ["COURSE_CACHE"] = previous
 
 
 @pytest.fixture(params=COVARIANCE_TYPES)

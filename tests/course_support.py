@@ -1,6 +1,10 @@
 """A small course on disk, for tests of the tools: a manifest and its notebooks in a temporary folder."""
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import nbformat
 
@@ -85,3 +89,16 @@ def solution_only_lines(notebook):
     elsewhere = "\n".join(cell.source for cell in notebook.cells if cell not in solutions)
     lines = {line.strip() for cell in solutions for line in solution_body(cell).split("\n")}
     return {line for line in lines if len(line) >= MIN_LEAK_LENGTH and line not in elsewhere}
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_course(*arguments, cwd=ROOT, **options):
+    """``python -m course ARGUMENTS`` as a user types it, in ``cwd`` (the repository root by default).
+
+    Outside the root the repository is put on PYTHONPATH, as the README says to do there.
+    """
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    return subprocess.run([sys.executable, "-m", "course", *map(str, arguments)], cwd=cwd, env=env,
+                          capture_output=True, text=True, check=False, **options)

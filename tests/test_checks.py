@@ -16,7 +16,6 @@ import re
 import signal
 import time
 
-import lessons
 import nbformat
 import numpy as np
 import original_lesson
@@ -26,6 +25,7 @@ from scipy.special import logsumexp
 from scipy.stats import multivariate_normal
 
 import gmm_lessons
+from course.manifest import read_lessons
 from gmm_lessons import checks
 from gmm_lessons.checks import EXERCISES, CheckFailed
 from gmm_lessons.checks._references import resolve
@@ -302,7 +302,7 @@ def test_a_fixed_seed_inside_the_function_is_caught(name):
 @pytest.mark.parametrize("name", EXERCISES)
 def test_the_argument_names_are_the_lessons_own(name):
     """The signature, whose names the messages use, names the arguments as the lesson's function does."""
-    (lesson,) = [lesson for lesson in lessons.read_lessons() if name in [e.function for e in lesson.exercises]]
+    (lesson,) = [lesson for lesson in read_lessons() if name in [e.function for e in lesson.exercises]]
     notebook = nbformat.read(lesson.path, as_version=4)
     definitions = [
         node

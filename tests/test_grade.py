@@ -4,18 +4,28 @@ import concurrent.futures
 import csv
 import hashlib
 import html
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-import grade
-import homework
-import lessons
 import nbformat
 import pytest
+from course_support import run_course
 from grading_support import solved, stub_index, with_stub, worked_solution, write_class
 from nbclient import NotebookClient
+
+from course.grade import (
+    FEEDBACK_FOLDER,
+    GRADES_FILE,
+    PROBLEMS_FILE,
+    grade_class,
+    graded_lesson,
+    graded_lessons,
+    graded_notebook,
+    safe_names,
+    spreadsheet_safe,
+)
+from course.manifest import Exercise, Lesson, read_lessons, read_notebook
+from course.student import write_student_copies
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,7 +37,7 @@ def _cells_to_run(lesson):
 
 
 # Two lessons keep the class quick to grade: those whose checks come first, whatever the manifest holds.
-_WITH_EXERCISES = [lesson for lesson in lessons.read_lessons(ROOT / "notebooks") if lesson.exercises]
+_WITH_EXERCISES = [lesson for lesson in read_lessons(ROOT / "notebooks") if lesson.exercises]
 _QUICKEST = sorted(_WITH_EXERCISES, key=_cells_to_run)[:2]
 LESSONS = [lesson for lesson in _WITH_EXERCISES if lesson in _QUICKEST]
 FIRST, SECOND = LESSONS
@@ -44,7 +54,7 @@ def _copy(copies, lesson):
 
 
 def _solved(copies, lesson):
-    return solved(_copy(copies, lesson), lessons.read_notebook(lesson.path), lesson)
+    return solved(_copy(copies, lesson), read_notebook(lesson.path), lesson)
 
 
 def _wrong(copies, lesson):
@@ -86,7 +96,7 @@ def _wrote_below(copies, lesson):
     """The stub left as it is, the worked solution in a new cell right after it."""
     notebook = _copy(copies, lesson)
     for exercise in lesson.exercises:
-        solution = worked_solution(lessons.read_notebook(lesson.path), exercise.function)
+        solution = worked_solution(read_notebook(lesson.path), exercise.function)
         notebook, _ = _with_cell_after_stub(notebook, exercise.function, solution)
     return notebook
 
@@ -96,7 +106,7 @@ def _stub_deleted_solution_at_the_end(copies, lesson):
     for exercise in lesson.exercises:
         del notebook.cells[stub_index(notebook, exercise.function)]
         notebook.cells.append(nbformat.v4.new_code_cell(
-            worked_solution(lessons.read_notebook(lesson.path), exercise.function)))
+            worked_solution(read_notebook(lesson.path), exercise.function)))
     return notebook
 
 
@@ -116,7 +126,7 @@ def _digest(folder):
 def graded_class(tmp_path_factory):
     folder = tmp_path_factory.mktemp("class")
     copies = folder / "copies"
-    homework.write_student_copies(ROOT / "notebooks", copies)
+    write_student_copies(ROOT / "notebooks", copies)
     function = FIRST.exercises[0].function
     looping, loop_cell = _with_cell_after_stub(_solved(copies, FIRST), function, LOOP)
     crashing, crash_cell = _with_cell_after_stub(_solved(copies, FIRST), function, CRASH)
@@ -142,9 +152,9 @@ def graded_class(tmp_path_factory):
     (submissions / "linked").symlink_to(outside / "someone", target_is_directory=True)
     (submissions / "perfect" / "notes.txt").write_text("a file the grader does not read")
     before = _digest(submissions)
-    graded = [lesson for lesson in grade.graded_lessons(ROOT / "notebooks") if lesson.file in (FIRST.file, SECOND.file)]
+    graded = [lesson for lesson in graded_lessons(ROOT / "notebooks") if lesson.file in (FIRST.file, SECOND.file)]
     lines = []
-    results = grade.grade_class(submissions, folder / "grades", TIMEOUT, jobs=2, graded=graded, progress=lines.append)
+    results = grade_class(submissions, folder / "grades", TIMEOUT, jobs=2, graded=graded, progress=lines.append)
     return {"folder": folder, "submissions": submissions, "before": before, "results": results, "lines": lines,
             "out": folder / "grades", "loop_cell": loop_cell, "crash_cell": crash_cell, "copies": copies}
 
@@ -167,7 +177,7 @@ def _number(value):
 
 
 def test_grades_csv_has_a_row_per_student_with_the_manifest_points(graded_class):
-    rows = _rows(graded_class["out"] / grade.GRADES_FILE)
+    rows = _rows(graded_class["out"] / GRADES_FILE)
     columns = [f"{lesson.file.split('_')[0]}_{exercise.function}"
                for lesson in LESSONS for exercise in lesson.exercises]
     assert rows[0] == ["student", *columns, "total", "max"]
@@ -176,14 +186,14 @@ def test_grades_csv_has_a_row_per_student_with_the_manifest_points(graded_class)
     for name in sorted(PASSES):
         points = [exercise.points if passed else 0
                   for lesson, passed in zip(LESSONS, PASSES[name]) for exercise in lesson.exercises]
-        expected.append([grade.spreadsheet_safe(name), *map(_number, points), _number(sum(points)), _number(possible)])
+        expected.append([spreadsheet_safe(name), *map(_number, points), _number(sum(points)), _number(possible)])
     assert rows[1:] == expected
     assert rows[1 + sorted(PASSES).index(ODD_NAME)][0] == "'" + ODD_NAME, "a name read as a formula is quoted"
 
 
 def test_what_could_not_be_graded_is_listed_with_its_reason(graded_class):
     link_reason = "the folder is a link outside the submissions folder; it was not read"
-    rows = _rows(graded_class["out"] / grade.PROBLEMS_FILE)
+    rows = _rows(graded_class["out"] / PROBLEMS_FILE)
     assert rows[0] == ["student", "lesson", "reason"]
     problems = {(student, lesson): reason for student, lesson, reason in rows[1:]}
     assert problems.pop(("'" + ODD_NAME, FIRST.file)) == f"the kernel died in cell {graded_class['crash_cell']}"
@@ -213,7 +223,7 @@ def _verdicts(graded_class, name):
 
 
 def _feedback(graded_class, safe_name, lesson):
-    return (graded_class["out"] / grade.FEEDBACK_FOLDER / safe_name / f"{Path(lesson.file).stem}.html").read_text()
+    return (graded_class["out"] / FEEDBACK_FOLDER / safe_name / f"{Path(lesson.file).stem}.html").read_text()
 
 
 def test_feedback_gives_each_exercise_its_points_and_the_checks_message(graded_class):
@@ -234,8 +244,8 @@ def test_feedback_gives_each_exercise_its_points_and_the_checks_message(graded_c
 
 
 def test_odd_folder_names_get_safe_feedback_folders(graded_class):
-    folders = sorted(path.name for path in (graded_class["out"] / grade.FEEDBACK_FOLDER).iterdir())
-    assert folders == sorted(grade.safe_names(PASSES).values())
+    folders = sorted(path.name for path in (graded_class["out"] / FEEDBACK_FOLDER).iterdir())
+    assert folders == sorted(safe_names(PASSES).values())
     assert all(set(name) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
                for name in folders)
 
@@ -283,9 +293,9 @@ def _lesson():
     after = nbformat.v4.new_markdown_cell("next part")
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell("from gmm_lessons import checks"), stub, check, after]
-    record = lessons.Exercise("f", "check_e_step", 2)
-    lesson = lessons.Lesson("03_x.ipynb", "03 · X", "x", (record,), Path("03_x.ipynb"))
-    return notebook, grade.graded_lesson(lesson, notebook)
+    record = Exercise("f", "check_e_step", 2)
+    lesson = Lesson("03_x.ipynb", "03 · X", "x", (record,), Path("03_x.ipynb"))
+    return notebook, graded_lesson(lesson, notebook)
 
 
 def _sources(notebook):
@@ -298,7 +308,7 @@ def test_the_check_follows_the_stub_and_the_cells_the_student_added_after_it():
     submission.cells.insert(2, nbformat.v4.new_code_cell("def f(x):\n    return x"))
     submission.cells[3].source = "checks.check_e_step(lambda x: x)"
     submission.cells.append(nbformat.v4.new_code_cell("print(checks.check_e_step)"))
-    graded, checks, origins = grade.graded_notebook(submission, lesson)
+    graded, checks, origins = graded_notebook(submission, lesson)
     assert _sources(graded) == [notebook.cells[0].source, notebook.cells[1].source, "def f(x):\n    return x",
                                 "checks.check_e_step(f)"]
     assert checks == {"f": 3} and origins[3] == "the check of f" and origins[2] == "cell 3"
@@ -309,7 +319,7 @@ def test_a_function_written_in_the_check_cell_is_kept_without_the_check_call():
     notebook, lesson = _lesson()
     submission = nbformat.from_dict(notebook)
     submission.cells[2].source = "def f(x):\n    return x\n\nchecks.check_e_step(\n    f)\nprint('done')\n"
-    graded, checks, _ = grade.graded_notebook(submission, lesson)
+    graded, checks, _ = graded_notebook(submission, lesson)
     assert _sources(graded)[2:4] == ["def f(x):\n    return x\n\nprint('done')\n", "checks.check_e_step(f)"]
     assert checks == {"f": 3}
 
@@ -320,29 +330,29 @@ def test_without_the_stub_the_check_follows_the_last_definition_or_ends_the_note
     del submission.cells[1]
     submission.cells.insert(0, nbformat.v4.new_code_cell("def f(x):\n    return 0"))
     submission.cells.insert(2, nbformat.v4.new_code_cell("def f(x):\n    return x"))
-    graded, checks, _ = grade.graded_notebook(submission, lesson)
+    graded, checks, _ = graded_notebook(submission, lesson)
     assert checks == {"f": 3} and _sources(graded)[2:4] == ["def f(x):\n    return x", "checks.check_e_step(f)"]
     submission.cells = [cell for cell in submission.cells if "def f" not in cell.source]
-    graded, checks, _ = grade.graded_notebook(submission, lesson)
+    graded, checks, _ = graded_notebook(submission, lesson)
     assert checks == {"f": len(graded.cells) - 1}
 
 
 def test_the_cells_after_the_last_check_are_not_run():
     notebook, lesson = _lesson()
-    graded, _, _ = grade.graded_notebook(notebook, lesson)
+    graded, _, _ = graded_notebook(notebook, lesson)
     assert _sources(graded)[-1] == "checks.check_e_step(f)" and "next part" not in _sources(graded)
 
 
 def test_a_lesson_without_its_check_cell_is_refused():
     notebook, _ = _lesson()
     del notebook.cells[2]
-    lesson = lessons.Lesson("03_x.ipynb", "03 · X", "x", (lessons.Exercise("f", "check_e_step", 1),), Path("x"))
+    lesson = Lesson("03_x.ipynb", "03 · X", "x", (Exercise("f", "check_e_step", 1),), Path("x"))
     with pytest.raises(ValueError, match="03_x.ipynb: expected one cell tagged 'check' calling checks.check_e_step"):
-        grade.graded_lesson(lesson, notebook)
+        graded_lesson(lesson, notebook)
 
 
 def test_safe_names_are_unique_and_plain():
-    assert grade.safe_names(["a/b", "a_b", "..x", "é"]) == {"a/b": "a_b", "a_b": "a_b-2", "..x": "x", "é": "_"}
+    assert safe_names(["a/b", "a_b", "..x", "é"]) == {"a/b": "a_b", "a_b": "a_b-2", "..x": "x", "é": "_"}
 
 
 @pytest.mark.parametrize(("output", "relation", "what"), [("class", "is", "submissions"),
@@ -352,39 +362,36 @@ def test_an_output_folder_overlapping_the_submissions_or_lessons_is_refused(tmp_
     (tmp_path / "class" / "alice").mkdir(parents=True)
     (tmp_path / "lessons").symlink_to(ROOT / "notebooks", target_is_directory=True)
     with pytest.raises(ValueError, match=f"^the output folder {tmp_path / output} {relation} the {what}' folder"):
-        grade.grade_class(tmp_path / "class", tmp_path / output, source_dir=tmp_path / "lessons")
-    assert not (tmp_path / output / grade.GRADES_FILE).exists()
+        grade_class(tmp_path / "class", tmp_path / output, source_dir=tmp_path / "lessons")
+    assert not (tmp_path / output / GRADES_FILE).exists()
 
 
 def test_the_command_refuses_in_one_line(tmp_path):
     (tmp_path / "class").mkdir()
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "grade.py"), str(tmp_path / "class"),
-                             "--out", str(tmp_path / "class" / "grades")], capture_output=True, text=True,
-                            check=False, cwd=ROOT)
+    result = run_course("grade", tmp_path / "class", "--out", tmp_path / "class" / "grades")
     assert result.returncode != 0
-    expected = (f"grade: the output folder {tmp_path / 'class' / 'grades'} is inside the submissions' folder "
+    expected = (f"course grade: the output folder {tmp_path / 'class' / 'grades'} is inside the submissions' folder "
                 f"{tmp_path / 'class'}: grading never writes among the submissions; choose an output folder outside it")
     assert result.stderr.splitlines() == [expected]
 
 
 def test_only_picks_a_homeworks_lessons_by_number_or_file_name():
-    chosen = grade.graded_lessons(ROOT / "notebooks", only=["11", "03_e_step", "05_em_loop.ipynb"])
+    chosen = graded_lessons(ROOT / "notebooks", only=["11", "03_e_step", "05_em_loop.ipynb"])
     assert [lesson.file for lesson in chosen] == ["03_e_step.ipynb", "05_em_loop.ipynb", "11_missing_values.ipynb"]
     for only in (["99"], ["00"], []):  # no such lesson, a lesson without exercises, nothing
         with pytest.raises(ValueError, match="only: .* is not a lesson with exercises; choose from 01, 02"):
-            grade.graded_lessons(ROOT / "notebooks", only=only)
+            graded_lessons(ROOT / "notebooks", only=only)
 
 
 def test_a_homework_is_graded_on_its_lessons_alone_from_any_folder(tmp_path):
     """`--only 03` from outside the repository: the course's lessons are found, and the grades, the
     maximum and the problems are lesson 03's only (an empty hand-in runs no kernel)."""
     (tmp_path / "class" / "absent").mkdir(parents=True)
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "grade.py"), "class", "--only", "03",
-                             "--out", "grades"], capture_output=True, text=True, check=False, cwd=tmp_path)
+    result = run_course("grade", "class", "--only", "03", "--out", "grades", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    points = next(exercise.points for lesson in grade.graded_lessons(ROOT / "notebooks", only=["03"])
+    points = next(exercise.points for lesson in graded_lessons(ROOT / "notebooks", only=["03"])
                   for exercise in lesson.exercises)
-    assert _rows(tmp_path / "grades" / grade.GRADES_FILE) == [
+    assert _rows(tmp_path / "grades" / GRADES_FILE) == [
         ["student", "03_e_step", "total", "max"], ["absent", "0", "0", _number(points)]]
-    problems = _rows(tmp_path / "grades" / grade.PROBLEMS_FILE)[1:]
+    problems = _rows(tmp_path / "grades" / PROBLEMS_FILE)[1:]
     assert [(student, lesson) for student, lesson, _ in problems] == [("absent", "03_e_step.ipynb")]

@@ -3,27 +3,27 @@ and in the lessons and the copies, Run All judges the learner's own function whe
 
 import ast
 import hashlib
-import subprocess
-import sys
 from pathlib import Path
 
-import homework
-import lessons
 import nbformat
 import pytest
 from course_support import (
     exercise_cells,
     filled_stub,
     lesson_notebook,
+    run_course,
     solution_body,
     solution_only_lines,
     write_course,
 )
 from nbclient import NotebookClient
 
+from course.manifest import BEGIN_MARKER, END_MARKER, SELF_PACED_NOTE_TAG, SOLUTION_TAG, read_lessons
+from course.student import STUDENT_NOTE, MarkerError, student_copy, write_student_copies
+
 ROOT = Path(__file__).resolve().parent.parent
 
-LESSONS = [lesson.path for lesson in lessons.read_lessons(ROOT / "notebooks")]
+LESSONS = [lesson.path for lesson in read_lessons(ROOT / "notebooks")]
 
 # Seconds per cell: lesson 09's digits sweep takes a few seconds alone but over 120 s on a loaded 2-core machine.
 CELL_TIMEOUT_S = 300
@@ -37,7 +37,7 @@ def _digest(paths):
 def student_dir(tmp_path_factory):
     before = _digest(LESSONS)
     output = tmp_path_factory.mktemp("student")
-    homework.write_student_copies(ROOT / "notebooks", output)
+    write_student_copies(ROOT / "notebooks", output)
     assert _digest(LESSONS) == before, "writing student copies changed a lesson notebook"
     return output
 
@@ -47,13 +47,13 @@ def test_every_lesson_gets_a_copy(student_dir):
 
 
 def _is_solution(cell):
-    return homework.SOLUTION_TAG in cell.metadata.get("tags", [])
+    return SOLUTION_TAG in cell.metadata.get("tags", [])
 
 
 def test_lessons_have_exercises_to_remove():
     """Guards the other tests against passing vacuously."""
     solutions = [cell for path in LESSONS for cell in nbformat.read(path, as_version=4).cells
-                 if _is_solution(cell) and homework.BEGIN_MARKER in cell.source]
+                 if _is_solution(cell) and BEGIN_MARKER in cell.source]
     assert len(solutions) >= 5
 
 
@@ -64,7 +64,7 @@ def test_no_solution_text_leaks(lesson, student_dir):
     solutions = solution_only_lines(original)
     assert bool(solutions) == bool(exercise_cells(original)), "no worked-solution lines to look for"
     copy_text = (student_dir / lesson.name).read_text()
-    assert homework.BEGIN_MARKER not in copy_text and homework.END_MARKER not in copy_text
+    assert BEGIN_MARKER not in copy_text and END_MARKER not in copy_text
     leaked = [line for line in solutions if line in copy_text]
     assert not leaked, f"solution lines left in the student copy of {lesson.name}: {leaked}"
 
@@ -79,16 +79,16 @@ def test_copies_drop_the_solutions_speak_to_students_and_keep_the_rest(lesson, s
         if after.cell_type == "code":
             assert after.outputs == [] and after.execution_count is None
         assert "source_hidden" not in after.metadata.get("jupyter", {})
-        if homework.SELF_PACED_NOTE_TAG in before.metadata.get("tags", []):
-            assert after.source == homework.STUDENT_NOTE
+        if SELF_PACED_NOTE_TAG in before.metadata.get("tags", []):
+            assert after.source == STUDENT_NOTE
         else:
             assert after.source == before.source
-    notes = [cell for cell in copy.cells if homework.SELF_PACED_NOTE_TAG in cell.metadata.get("tags", [])]
+    notes = [cell for cell in copy.cells if SELF_PACED_NOTE_TAG in cell.metadata.get("tags", [])]
     assert len(notes) == len(exercise_cells(original))
 
 
 def test_a_second_run_writes_the_same_bytes(student_dir, tmp_path):
-    homework.write_student_copies(ROOT / "notebooks", tmp_path)
+    write_student_copies(ROOT / "notebooks", tmp_path)
     assert _digest(sorted(tmp_path.glob("*.ipynb"))) == _digest(sorted(student_dir.glob("*.ipynb")))
 
 
@@ -148,17 +148,17 @@ def test_the_solution_cells_go_and_the_note_speaks_to_students():
         _cell("code", "def f_solution(x):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION", "solution"),
         _cell("markdown", "## Next"),
     )
-    copy = homework.student_copy(notebook, "01_x.ipynb")
+    copy = student_copy(notebook, "01_x.ipynb")
     assert [cell.source for cell in copy.cells] == [
-        "## Your turn", homework.STUDENT_NOTE, notebook.cells[2].source, "checks.check_f(f)", "## Next"]
+        "## Your turn", STUDENT_NOTE, notebook.cells[2].source, "checks.check_f(f)", "## Next"]
 
 
 @pytest.mark.parametrize("kind", ["code", "markdown"])
 def test_a_marker_outside_a_solution_cell_is_an_error(kind):
     notebook = _notebook(_cell("markdown", "# title"), _cell(kind, "x = 1\n### BEGIN SOLUTION\n", "exercise"))
-    with pytest.raises(homework.MarkerError, match="^03_e_step.ipynb, cell 1: solution markers belong only in cells "
+    with pytest.raises(MarkerError, match="^03_e_step.ipynb, cell 1: solution markers belong only in cells "
                                                    f"tagged 'solution', found one in a {kind} cell"):
-        homework.student_copy(notebook, "03_e_step.ipynb")
+        student_copy(notebook, "03_e_step.ipynb")
 
 
 def test_student_copy_does_not_modify_its_input():
@@ -166,7 +166,7 @@ def test_student_copy_does_not_modify_its_input():
     notebook = _notebook(_cell("code", "x = 1"), solution, _cell("markdown", "Try first.", "self-paced-note"))
     notebook.cells[0].outputs = [nbformat.v4.new_output("stream", text="1\n")]
     before = nbformat.writes(notebook)
-    homework.student_copy(notebook, "n.ipynb")
+    student_copy(notebook, "n.ipynb")
     assert nbformat.writes(notebook) == before
 
 
@@ -191,32 +191,28 @@ def test_an_output_folder_overlapping_the_lessons_is_refused(tmp_path, output, r
     (tmp_path / "link-to-course").symlink_to(source, target_is_directory=True)
     before = _digest(sorted(source.iterdir()))
     with pytest.raises(ValueError, match=f"the output folder .* {relation} the lessons' folder {source}"):
-        homework.write_student_copies(source, tmp_path / output)
+        write_student_copies(source, tmp_path / output)
     assert _digest(sorted(source.iterdir())) == before
     assert not (tmp_path / "course" / "student").exists()
 
 
 def test_an_unreadable_lesson_stops_the_command_in_one_line_naming_it(tmp_path):
     source = write_course(tmp_path / "course", {"00_a.ipynb": lesson_notebook("# 00 · A"), "01_b.ipynb": ""})
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "homework.py"), str(source), str(tmp_path / "student")],
-        capture_output=True, text=True, check=False,
-    )
+    result = run_course("student", "--lessons", source, "--out", tmp_path / "student")
     assert result.returncode != 0
-    expected = f"homework: {source / '01_b.ipynb'} is not a readable notebook: the file is empty"
+    expected = f"course student: {source / '01_b.ipynb'} is not a readable notebook: the file is empty"
     assert result.stderr.splitlines() == [expected]
     assert not (tmp_path / "student").exists(), "nothing is written when a lesson cannot be read"
 
 
 def test_the_command_has_help_and_finds_the_course_from_any_folder(tmp_path):
-    command = [sys.executable, str(ROOT / "tools" / "homework.py")]
-    shown = subprocess.run([*command, "--help"], capture_output=True, text=True, check=False, cwd=tmp_path)
-    assert shown.returncode == 0 and shown.stdout.startswith("usage: homework"), shown
+    shown = run_course("student", "--help", cwd=tmp_path)
+    assert shown.returncode == 0 and shown.stdout.startswith("usage: python -m course student"), shown
     assert not list(tmp_path.iterdir()), "--help wrote something"
-    written = subprocess.run([*command], capture_output=True, text=True, check=False, cwd=tmp_path)
+    written = run_course("student", cwd=tmp_path)
     assert written.returncode == 0, written.stderr
     copies = sorted(path.name for path in (tmp_path / "build" / "student").glob("*.ipynb"))
-    assert copies == sorted(lesson.file for lesson in lessons.read_lessons(ROOT / "notebooks"))
+    assert copies == sorted(lesson.file for lesson in read_lessons(ROOT / "notebooks"))
 
 
 # --------------------------------------------------------------------------

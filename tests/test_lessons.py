@@ -3,24 +3,46 @@ and nbgrader metadata are current, and every lesson's worked solution passes the
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import course_support
-import homework
-import lessons
 import nbformat
 import pytest
-from course_support import defined_function, lesson_notebook, write_course
+from course_support import defined_function, lesson_notebook, run_course, write_course
 
+from course.links import (
+    APPENDIX_HEADING,
+    CONTENTS_HEADING,
+    LESSONS_PER_CONTENTS_SLIDE,
+    README_END,
+    README_START,
+    contents_markdown,
+    navigation_markdown,
+    readme_table,
+    stale_files,
+    with_links,
+    write_links,
+)
+from course.manifest import (
+    BEGIN_MARKER,
+    CONTENTS_CONTINUED_TAG,
+    CONTENTS_TAG,
+    END_MARKER,
+    NAVIGATION_TAG,
+    SELF_PACED_NOTE_TAG,
+    Exercise,
+    read_lessons,
+    read_notebook,
+    unlisted_notebooks,
+)
+from course.publish import check_output_folder
 from gmm_lessons import checks
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 README = ROOT / "README.md"
 
-LESSONS = lessons.read_lessons(NOTEBOOKS)
+LESSONS = read_lessons(NOTEBOOKS)
 EXERCISES = [(lesson, exercise) for lesson in LESSONS for exercise in lesson.exercises]
 MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
 
@@ -31,7 +53,7 @@ exercise_params = pytest.mark.parametrize(
 
 
 def _notebook(lesson):
-    return lessons.read_notebook(lesson.path)
+    return read_notebook(lesson.path)
 
 
 def _tags(cell):
@@ -43,7 +65,7 @@ def _slide_type(cell):
 
 
 def _has_marker(cell):
-    return homework.BEGIN_MARKER in cell.source or homework.END_MARKER in cell.source
+    return BEGIN_MARKER in cell.source or END_MARKER in cell.source
 
 
 def exercise_cells(lesson):
@@ -57,7 +79,7 @@ def exercise_cells(lesson):
 
 def test_the_manifest_lists_every_lesson_notebook():
     assert len(LESSONS) >= 2
-    assert lessons.unlisted_notebooks(NOTEBOOKS) == [], "add these notebooks to notebooks/lessons.toml"
+    assert unlisted_notebooks(NOTEBOOKS) == [], "add these notebooks to notebooks/lessons.toml"
 
 
 @lesson_params
@@ -80,7 +102,7 @@ def test_an_exercise_is_a_note_a_stub_its_check_and_a_folded_solution(lesson, ex
     """The layout that makes Run All judge the learner's function (CONTRIBUTING.md, "A lesson notebook")."""
     name = exercise.function
     note, stub, check, heading, solution = exercise_cells(lesson)[name]
-    assert note.cell_type == "markdown" and _tags(note) == [homework.SELF_PACED_NOTE_TAG]
+    assert note.cell_type == "markdown" and _tags(note) == [SELF_PACED_NOTE_TAG]
     assert stub.source.endswith("\n    # YOUR CODE HERE\n    raise NotImplementedError()")
     assert not _has_marker(stub) and "source_hidden" not in stub.metadata.get("jupyter", {})
     assert check.source == f"checks.{exercise.check}({name})"
@@ -149,7 +171,7 @@ def test_the_nbgrader_metadata_needs_each_exercises_check_cell():
     notebook.cells = [cell for cell in notebook.cells if "check" not in _tags(cell)]
     call = f"checks.{lesson.exercises[0].check}({lesson.exercises[0].function})"
     with pytest.raises(ValueError, match=re.escape(f"{lesson.file}: expected one cell tagged 'check' that is {call}")):
-        lessons.with_links(notebook, LESSONS, index)
+        with_links(notebook, LESSONS, index)
 
 
 @exercise_params
@@ -162,7 +184,7 @@ def test_the_worked_solution_passes_its_check(lesson, exercise):
     cells = _notebook(lesson).cells
     setup = next(cell for cell in cells if cell.cell_type == "code")
     *_, solution = exercise_cells(lesson)[exercise.function]
-    assert homework.BEGIN_MARKER in solution.source and homework.END_MARKER in solution.source
+    assert BEGIN_MARKER in solution.source and END_MARKER in solution.source
     namespace = {}
     # Running the lesson's own cells is the point of this test.
     exec(compile(setup.source, f"{lesson.file} setup cell", "exec"), namespace)  # noqa: S102
@@ -176,7 +198,7 @@ def test_the_worked_solution_passes_its_check(lesson, exercise):
 
 
 def test_the_generated_links_and_tables_are_current():
-    stale = lessons.stale_files(NOTEBOOKS, README)
+    stale = stale_files(NOTEBOOKS, README)
     assert not stale, f"out of date, run `make links`: {sorted(str(path) for path in stale)}"
 
 
@@ -184,14 +206,14 @@ def test_the_generated_links_and_tables_are_current():
 def test_navigation_links_the_previous_lesson_the_contents_and_the_next(index):
     expected = [LESSONS[index - 1].file] if index > 0 else []
     expected += [LESSONS[0].file] + ([LESSONS[index + 1].file] if index + 1 < len(LESSONS) else [])
-    assert MARKDOWN_LINK.findall(lessons.navigation_markdown(LESSONS, index)) == expected
+    assert MARKDOWN_LINK.findall(navigation_markdown(LESSONS, index)) == expected
 
 
 def test_the_contents_page_and_the_readme_list_every_lesson_in_order():
     files = [lesson.file for lesson in LESSONS]
-    assert MARKDOWN_LINK.findall("\n".join(lessons.contents_markdown(LESSONS))) == files
+    assert MARKDOWN_LINK.findall("\n".join(contents_markdown(LESSONS))) == files
     readme = README.read_text(encoding="utf-8")
-    region = readme[readme.index(lessons.README_START) : readme.index(lessons.README_END)]
+    region = readme[readme.index(README_START) : readme.index(README_END)]
     assert MARKDOWN_LINK.findall(region) == [f"notebooks/{file}" for file in files]
     for lesson in LESSONS:
         for exercise in lesson.exercises:
@@ -208,48 +230,48 @@ def test_the_links_command_rewrites_only_the_generated_parts(tmp_path):
     for path in spoilt - {readme}:
         notebook = nbformat.read(path, as_version=4)
         for cell in notebook.cells:
-            if {lessons.NAVIGATION_TAG, lessons.CONTENTS_TAG} & set(_tags(cell)):
+            if {NAVIGATION_TAG, CONTENTS_TAG} & set(_tags(cell)):
                 cell.source = "hand-edited"
         nbformat.write(notebook, path)
     readme.write_text(readme.read_text(encoding="utf-8").replace(LESSONS[1].title, "old title"), encoding="utf-8")
 
-    assert set(lessons.write_links(course, readme)) == spoilt
+    assert set(write_links(course, readme)) == spoilt
     for path in spoilt - {readme}:
         assert path.read_bytes() == (NOTEBOOKS / path.name).read_bytes()
     assert readme.read_bytes() == README.read_bytes()
-    assert lessons.write_links(course, readme) == []
+    assert write_links(course, readme) == []
 
 
 def _course_with_an_appendix(tmp_path):
     """A course whose manifest lists its appendix A1 first: read_lessons still puts it after the lessons."""
     notebooks = {"A1_detail.ipynb": lesson_notebook("# Appendix A1"), "00_home.ipynb": lesson_notebook("# 00"),
                  "01_next.ipynb": lesson_notebook("# 01")}
-    return lessons.read_lessons(write_course(tmp_path / "course", notebooks, appendices={"A1_detail.ipynb"}))
+    return read_lessons(write_course(tmp_path / "course", notebooks, appendices={"A1_detail.ipynb"}))
 
 
 def test_appendices_follow_the_lessons_in_every_list(tmp_path):
     course = _course_with_an_appendix(tmp_path)
     assert [(lesson.file, lesson.appendix) for lesson in course] == [
         ("00_home.ipynb", False), ("01_next.ipynb", False), ("A1_detail.ipynb", True)]
-    contents = "\n\n".join(lessons.contents_markdown(course))
-    lesson_list, appendix_list = contents.split(lessons.APPENDIX_HEADING)
+    contents = "\n\n".join(contents_markdown(course))
+    lesson_list, appendix_list = contents.split(APPENDIX_HEADING)
     assert MARKDOWN_LINK.findall(lesson_list) == ["00_home.ipynb", "01_next.ipynb"]
     assert MARKDOWN_LINK.findall(appendix_list) == ["A1_detail.ipynb"]
-    assert MARKDOWN_LINK.findall(lessons.readme_table(course, "notebooks/"))[-1] == "notebooks/A1_detail.ipynb"
+    assert MARKDOWN_LINK.findall(readme_table(course, "notebooks/"))[-1] == "notebooks/A1_detail.ipynb"
     # The last lesson leads on to the first appendix, which leads back.
-    assert MARKDOWN_LINK.findall(lessons.navigation_markdown(course, 1))[-1] == "A1_detail.ipynb"
-    assert MARKDOWN_LINK.findall(lessons.navigation_markdown(course, 2)) == ["01_next.ipynb", "00_home.ipynb"]
+    assert MARKDOWN_LINK.findall(navigation_markdown(course, 1))[-1] == "A1_detail.ipynb"
+    assert MARKDOWN_LINK.findall(navigation_markdown(course, 2)) == ["01_next.ipynb", "00_home.ipynb"]
 
 
 def test_a_course_without_appendices_has_no_appendix_heading():
-    contents = lessons.contents_markdown([lesson for lesson in LESSONS if not lesson.appendix])
-    assert not any(lessons.APPENDIX_HEADING in source for source in contents)
+    contents = contents_markdown([lesson for lesson in LESSONS if not lesson.appendix])
+    assert not any(APPENDIX_HEADING in source for source in contents)
 
 
 def test_an_unlisted_appendix_notebook_is_found(tmp_path):
     course = _course_with_an_appendix(tmp_path)
     nbformat.write(lesson_notebook("# Appendix B"), course[0].path.parent / "A2_more.ipynb")
-    assert lessons.unlisted_notebooks(course[0].path.parent) == ["A2_more.ipynb"]
+    assert unlisted_notebooks(course[0].path.parent) == ["A2_more.ipynb"]
 
 
 def test_an_appendix_table_that_is_not_a_list_is_refused(tmp_path):
@@ -257,53 +279,53 @@ def test_an_appendix_table_that_is_not_a_list_is_refused(tmp_path):
     manifest = folder / "lessons.toml"
     manifest.write_text('appendix = "A1_detail.ipynb"\n' + manifest.read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(ValueError, match=r"lessons\.toml: list each appendix in an \[\[appendix\]\] table$"):
-        lessons.read_lessons(folder)
+        read_lessons(folder)
 
 
 def test_a_lesson_without_a_navigation_cell_gets_one_appended():
     notebook = lesson_notebook("# 00 · A", "text")
-    notebook.cells.append(nbformat.v4.new_markdown_cell("the list", metadata={"tags": [lessons.CONTENTS_TAG]}))
+    notebook.cells.append(nbformat.v4.new_markdown_cell("the list", metadata={"tags": [CONTENTS_TAG]}))
     before = nbformat.writes(notebook)
-    linked = lessons.with_links(notebook, LESSONS, 0)
+    linked = with_links(notebook, LESSONS, 0)
     assert nbformat.writes(notebook) == before, "the input notebook was modified"
     assert [cell.source for cell in linked.cells[:2]] == ["# 00 · A", "text"]
-    contents = lessons.contents_markdown(LESSONS)
+    contents = contents_markdown(LESSONS)
     assert [cell.source for cell in linked.cells[2 : 2 + len(contents)]] == contents
-    assert linked.cells[-1].source == lessons.navigation_markdown(LESSONS, 0)
-    assert _tags(linked.cells[-1]) == [lessons.NAVIGATION_TAG]
+    assert linked.cells[-1].source == navigation_markdown(LESSONS, 0)
+    assert _tags(linked.cells[-1]) == [NAVIGATION_TAG]
 
 
 @pytest.mark.parametrize("count", [1, 4, 5, 11, 16])
 def test_the_contents_list_is_shared_out_evenly_over_slides_that_fit(count):
     only_lessons = [lesson for lesson in LESSONS if not lesson.appendix]
     course = [only_lessons[index % len(only_lessons)] for index in range(count)]
-    slides = lessons.contents_markdown(course)
+    slides = contents_markdown(course)
     sizes = [len(MARKDOWN_LINK.findall(source)) for source in slides]
-    assert sum(sizes) == count and max(sizes) <= lessons.LESSONS_PER_CONTENTS_SLIDE
-    assert max(sizes) - min(sizes) <= 1 and len(slides) == -(-count // lessons.LESSONS_PER_CONTENTS_SLIDE)
-    assert slides[0].startswith(lessons.CONTENTS_HEADING)
+    assert sum(sizes) == count and max(sizes) <= LESSONS_PER_CONTENTS_SLIDE
+    assert max(sizes) - min(sizes) <= 1 and len(slides) == -(-count // LESSONS_PER_CONTENTS_SLIDE)
+    assert slides[0].startswith(CONTENTS_HEADING)
 
 
 def test_relinking_replaces_the_continued_contents_slides():
     notebook = lesson_notebook("# 00 · A")
-    notebook.cells.append(nbformat.v4.new_markdown_cell("the list", metadata={"tags": [lessons.CONTENTS_TAG]}))
-    once = lessons.with_links(notebook, LESSONS, 0)
-    twice = lessons.with_links(once, LESSONS[:2], 0)
-    assert nbformat.writes(lessons.with_links(once, LESSONS, 0)) == nbformat.writes(once)
-    assert [cell.source for cell in twice.cells if {lessons.CONTENTS_TAG, lessons.CONTENTS_CONTINUED_TAG}
-            & set(_tags(cell))] == lessons.contents_markdown(LESSONS[:2])
+    notebook.cells.append(nbformat.v4.new_markdown_cell("the list", metadata={"tags": [CONTENTS_TAG]}))
+    once = with_links(notebook, LESSONS, 0)
+    twice = with_links(once, LESSONS[:2], 0)
+    assert nbformat.writes(with_links(once, LESSONS, 0)) == nbformat.writes(once)
+    assert [cell.source for cell in twice.cells if {CONTENTS_TAG, CONTENTS_CONTINUED_TAG}
+            & set(_tags(cell))] == contents_markdown(LESSONS[:2])
 
 
 def test_two_navigation_cells_are_an_error():
     notebook = lesson_notebook("# 01 · B")
-    notebook.cells += [nbformat.v4.new_markdown_cell("", metadata={"tags": [lessons.NAVIGATION_TAG]})] * 2
+    notebook.cells += [nbformat.v4.new_markdown_cell("", metadata={"tags": [NAVIGATION_TAG]})] * 2
     with pytest.raises(ValueError, match=f"^{LESSONS[1].file}: 2 cells are tagged 'navigation'"):
-        lessons.with_links(notebook, LESSONS, 1)
+        with_links(notebook, LESSONS, 1)
 
 
 def test_the_contents_page_needs_a_contents_cell():
     with pytest.raises(ValueError, match=f"^{LESSONS[0].file}: the contents page needs a Markdown cell tagged"):
-        lessons.with_links(lesson_notebook("# 00 · A"), LESSONS, 0)
+        with_links(lesson_notebook("# 00 · A"), LESSONS, 0)
 
 
 # --------------------------------------------------------------------------
@@ -344,7 +366,7 @@ def test_a_bad_manifest_is_named_in_one_line(tmp_path, manifest, problem):
     write_course(tmp_path, {"00_a.ipynb": lesson_notebook("# 00 · A")})
     (tmp_path / "lessons.toml").write_text(manifest, encoding="utf-8")
     with pytest.raises(ValueError, match="^" + re.escape(f"{tmp_path / 'lessons.toml'}: ")) as error:
-        lessons.read_lessons(tmp_path)
+        read_lessons(tmp_path)
     message = str(error.value)
     assert "\n" not in message
     assert problem in message, message
@@ -352,19 +374,19 @@ def test_a_bad_manifest_is_named_in_one_line(tmp_path, manifest, problem):
 
 def test_a_missing_manifest_is_named(tmp_path):
     with pytest.raises(FileNotFoundError, match=re.escape(str(tmp_path / "lessons.toml"))):
-        lessons.read_lessons(tmp_path)
+        read_lessons(tmp_path)
 
 
 def test_the_reader_keeps_the_manifests_order_and_fields(tmp_path):
     write_course(tmp_path, {"01_b.ipynb": lesson_notebook("# b"), "00_a.ipynb": lesson_notebook("# a")})
     with (tmp_path / "lessons.toml").open("a", encoding="utf-8") as manifest:
         manifest.write('exercises = [{ function = "e_step", check = "check_e_step", points = 2.5 }]\n')
-    first, second = lessons.read_lessons(tmp_path)
+    first, second = read_lessons(tmp_path)
     assert (first.file, first.path, first.exercises) == ("01_b.ipynb", tmp_path / "01_b.ipynb", ())
-    assert second.exercises == (lessons.Exercise("e_step", "check_e_step", 2.5),)
-    assert lessons.unlisted_notebooks(tmp_path) == []
+    assert second.exercises == (Exercise("e_step", "check_e_step", 2.5),)
+    assert unlisted_notebooks(tmp_path) == []
     (tmp_path / "02_c.ipynb").write_text("{}", encoding="utf-8")
-    assert lessons.unlisted_notebooks(tmp_path) == ["02_c.ipynb"]
+    assert unlisted_notebooks(tmp_path) == ["02_c.ipynb"]
 
 
 @pytest.mark.parametrize(
@@ -381,28 +403,22 @@ def test_an_unreadable_notebook_is_named_in_one_line(tmp_path, content, reason):
     path = tmp_path / "03_e_step.ipynb"
     path.write_bytes(content)
     with pytest.raises(ValueError, match="^" + re.escape(f"{path} is not a readable notebook: ")) as error:
-        lessons.read_notebook(path)
+        read_notebook(path)
     assert reason in str(error.value) and "\n" not in str(error.value)
 
 
 def test_the_paths_command_prints_the_lessons_for_make():
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "lessons.py"), "paths"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_course("paths")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [f"notebooks/{lesson.file}" for lesson in LESSONS]
+    assert result.stdout.splitlines() == [str(ROOT / "notebooks" / lesson.file) for lesson in LESSONS]
 
 
 @pytest.mark.parametrize(("output", "relation"), [("course", "is"), (".", "contains"), ("course/build", "is inside")])
 def test_an_output_folder_overlapping_the_lessons_is_refused(tmp_path, output, relation):
     source = tmp_path / "course"
     with pytest.raises(ValueError, match=f"^the output folder {re.escape(str(tmp_path / output))} {relation} the"):
-        lessons.check_output_folder(source, tmp_path / output)
-    lessons.check_output_folder(source, tmp_path / "elsewhere")
+        check_output_folder(source, tmp_path / output)
+    check_output_folder(source, tmp_path / "elsewhere")
 
 
 def test_the_manifest_and_the_checks_declare_the_same_exercises_in_the_same_lessons():

@@ -17,13 +17,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import lessons
 import nbformat
 import pytest
 from course_support import exercise_cells, filled_stub, solution_body, solution_only_lines
 
+from course.manifest import read_lessons, read_notebook
+
 ROOT = Path(__file__).resolve().parent.parent
-LESSONS = lessons.read_lessons(ROOT / "notebooks")
+LESSONS = read_lessons(ROOT / "notebooks")
 NBGRADER_VENV = Path(os.environ.get("NBGRADER_VENV", ROOT / ".venv-nbgrader"))
 # Autograding runs whole lessons, twice each: two lessons keep the test to a few minutes.
 GRADED_LESSONS = [lesson for lesson in LESSONS if lesson.exercises][:2]
@@ -90,7 +91,7 @@ def test_generate_assignment_leaves_no_worked_solution_in_any_lesson(nbgrader, t
     for lesson in LESSONS:
         released = (course / "release" / "lessons" / lesson.file).read_text(encoding="utf-8")
         assert "BEGIN SOLUTION" not in released and "END SOLUTION" not in released, lesson.file
-        original = lessons.read_notebook(lesson.path)
+        original = read_notebook(lesson.path)
         solutions = solution_only_lines(original)
         assert bool(solutions) == bool(lesson.exercises), f"{lesson.file}: no worked-solution lines to look for"
         leaked = [line for line in solutions if line in released]
@@ -104,7 +105,7 @@ def test_generate_assignment_leaves_no_worked_solution_in_any_lesson(nbgrader, t
 def _submit(course, assignment, student, lesson, fill):
     released = nbformat.read(course / "release" / assignment / lesson.file, as_version=4)
     if fill:
-        solutions = {name: cells[-1] for name, cells in exercise_cells(lessons.read_notebook(lesson.path)).items()}
+        solutions = {name: cells[-1] for name, cells in exercise_cells(read_notebook(lesson.path)).items()}
         for name, (_, stub, *_) in exercise_cells(released).items():
             stub.source = filled_stub(stub, solution_body(solutions[name]))
     folder = course / "submitted" / student / assignment

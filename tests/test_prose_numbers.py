@@ -12,12 +12,13 @@ the numbering of the lesson's own sections, and 127.0.0.1.
 import re
 from pathlib import Path
 
-import lessons
 import nbformat
 import pytest
 
+from course.manifest import read_lessons
+
 ROOT = Path(__file__).resolve().parent.parent
-LESSONS = lessons.read_lessons(ROOT / "notebooks")
+LESSONS = read_lessons(ROOT / "notebooks")
 PACKAGE_SOURCE = "\n".join(path.read_text() for path in sorted((ROOT / "gmm_lessons").rglob("*.py")))
 
 # Markdown that quotes no quantity: maths, inline code, link targets and HTML tags.

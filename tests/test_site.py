@@ -1,8 +1,8 @@
-"""The course website (tools/website.py, ``make site``): built once per session, every page opened in Chromium.
+"""The course website (``course.site``, ``make site``): built once per session, every page opened in Chromium.
 
 The browser is offline: every request that is not ``file://`` is aborted and
 recorded, and the tests assert there were none. The build needs ``.venv-site``
-and the npm assets of ``tools/site`` and ``tools/html_manager`` (``make site`` or
+and the npm assets of ``course/assets`` (``make site`` or
 ``make test`` makes them); without them, or without Chromium, the browser tests skip with a hint,
 and fail under ``CI=true``.
 
@@ -18,17 +18,26 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-import lessons
 import nbformat
 import pytest
-import website
 from browser_support import find_chromium, frame_stacks, launch_chromium, move_frame_sliders, skip_or_fail
 
+from course.assets import AssetsError
+from course.manifest import read_lessons
+from course.site import (
+    WIDGET_STATE,
+    WIDGET_VIEW,
+    SiteError,
+    build_site,
+    check_assets,
+    toc_yaml,
+    without_dead_widget_views,
+)
 from gmm_lessons.widgets import CANVAS_CLASS
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-LESSONS = [lesson.path.stem for lesson in lessons.read_lessons(NOTEBOOKS)]
+LESSONS = [lesson.path.stem for lesson in read_lessons(NOTEBOOKS)]
 RAW_DOLLAR_MATHS = re.compile(r"\$[^$\s][^$]*\$")
 PAGE_TIMEOUT_MS = 30_000
 
@@ -48,18 +57,18 @@ def test_every_figure_of_a_lesson_has_alt_text_in_its_cell(lesson):
 
 
 def test_toc_lists_the_lessons_in_manifest_order_with_the_first_as_home():
-    course = lessons.read_lessons(NOTEBOOKS)
-    toc = website.toc_yaml(course)
+    course = read_lessons(NOTEBOOKS)
+    toc = toc_yaml(course)
     stems = [Path(lesson.file).stem for lesson in course]
     assert f"root: {stems[0]}" in toc
     assert re.findall(r"- file: (\S+)", toc) == stems[1:]
 
 
 def test_toc_puts_the_appendices_in_a_part_after_the_lessons():
-    lesson = lessons.read_lessons(NOTEBOOKS)[0]
+    lesson = read_lessons(NOTEBOOKS)[0]
     course = [dataclasses.replace(lesson, file=name, appendix=name.startswith("A"))
               for name in ("00_a.ipynb", "01_b.ipynb", "A1_c.ipynb")]
-    assert website.toc_yaml(course).splitlines() == [
+    assert toc_yaml(course).splitlines() == [
         "format: jb-book", "root: 00_a", "parts:",
         "- caption: Lessons", "  chapters:", "  - file: 01_b",
         "- caption: Appendices", "  chapters:", "  - file: A1_c",
@@ -67,13 +76,13 @@ def test_toc_puts_the_appendices_in_a_part_after_the_lessons():
 
 
 def test_widget_views_are_dropped_only_when_no_widget_state_is_stored():
-    output = nbformat.v4.new_output("display_data", data={website.WIDGET_VIEW: {"model_id": "a"}, "image/png": "AA=="})
+    output = nbformat.v4.new_output("display_data", data={WIDGET_VIEW: {"model_id": "a"}, "image/png": "AA=="})
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("w", outputs=[output])])
-    stripped = website.without_dead_widget_views(notebook)
+    stripped = without_dead_widget_views(notebook)
     assert list(stripped.cells[0].outputs[0].data) == ["image/png"]
-    assert website.WIDGET_VIEW in notebook.cells[0].outputs[0].data  # the input is not modified
-    notebook.metadata["widgets"] = {website.WIDGET_STATE: {"state": {"a": {}}}}
-    assert website.WIDGET_VIEW in website.without_dead_widget_views(notebook).cells[0].outputs[0].data
+    assert WIDGET_VIEW in notebook.cells[0].outputs[0].data  # the input is not modified
+    notebook.metadata["widgets"] = {WIDGET_STATE: {"state": {"a": {}}}}
+    assert WIDGET_VIEW in without_dead_widget_views(notebook).cells[0].outputs[0].data
 
 
 # --------------------------------------------------------------------------
@@ -83,8 +92,8 @@ def test_widget_views_are_dropped_only_when_no_widget_state_is_stored():
 
 def _require_site_tools():
     try:
-        website.check_assets()
-    except website.SiteError as error:
+        check_assets()
+    except (SiteError, AssetsError) as error:
         skip_or_fail(f"cannot build the website: {error}")
 
 
@@ -93,7 +102,7 @@ def site(tmp_path_factory):
     _require_site_tools()
     find_chromium()
     output = tmp_path_factory.mktemp("site") / "site"
-    website.build_site(NOTEBOOKS, output)
+    build_site(NOTEBOOKS, output)
     return output
 
 
@@ -153,7 +162,7 @@ def widget_site(tmp_path_factory):
     manifest = '[[lesson]]\nfile = "00_widgets.ipynb"\ntitle = "00 · Widgets"\nlearn = "a test"\n'
     (source / "lessons.toml").write_text(manifest, encoding="utf-8")
     output = tmp_path_factory.mktemp("widget-site") / "site"
-    website.build_site(source, output)
+    build_site(source, output)
     return output
 
 

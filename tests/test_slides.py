@@ -25,17 +25,47 @@ from pathlib import Path
 from typing import ClassVar
 from urllib.parse import unquote, urlsplit
 
-import lessons
 import pytest
-import slides
 from browser_support import ensure_npm_assets, find_chromium, launch_chromium
-from course_support import lesson_notebook, write_course
+from course_support import lesson_notebook, run_course, write_course
 
+from course.assets import (
+    ASSETS_DIR,
+    NODE_MODULES,
+    VENDOR,
+    WIDGET_FILES,
+    WIDGET_MANAGER,
+    AssetsError,
+    check_installed,
+    copy_page_assets,
+)
+from course.execute import SLIDES
+from course.manifest import (
+    CHECK_TAG,
+    EXERCISE_TAG,
+    HIDE_INPUT_TAG,
+    SELF_PACED_NOTE_TAG,
+    SOLUTION_REGION,
+    SOLUTION_TAG,
+    read_lessons,
+)
+from course.publish import BUILD_MARK, PublishError, remote_resources
+from course.slides import (
+    DECK_SUFFIX,
+    DISPLAY_PRIORITY,
+    REVEAL,
+    UNBROKEN_CLASS,
+    build_decks,
+    exercises_for_slides,
+    handout_name,
+    slides_exporter,
+    unbroken_numbers,
+)
 from gmm_lessons.widgets import RENDER_DPI
 
 ROOT = Path(__file__).resolve().parent.parent
 
-LESSONS = [lesson.path for lesson in lessons.read_lessons(ROOT / "notebooks")]
+LESSONS = [lesson.path for lesson in read_lessons(ROOT / "notebooks")]
 NPM_CI_TIMEOUT = 600  # seconds; four small packages, usually under 10
 
 
@@ -75,8 +105,8 @@ def expected_slides(notebook_path):
 def solution_slides_added(notebook_path):
     """How many worked-solution slides the builder adds: one per exercise cell holding its solution (first layout)."""
     return sum(
-        slides.EXERCISE_TAG in cell.get("metadata", {}).get("tags", [])
-        and slides.SOLUTION_REGION.search("".join(cell["source"])) is not None
+        EXERCISE_TAG in cell.get("metadata", {}).get("tags", [])
+        and SOLUTION_REGION.search("".join(cell["source"])) is not None
         for cell in json.loads(notebook_path.read_text(encoding="utf-8"))["cells"]
     )
 
@@ -183,9 +213,8 @@ def missing_css_dependencies(css_path, seen=None):
 @pytest.fixture(scope="session")
 def slide_assets():
     """The pinned npm packages, installed with `npm ci` if they are missing or not the pinned versions."""
-    ensure_npm_assets(slides.ASSETS_DIR, slides.check_assets, slides.SlidesError)
-    ensure_npm_assets(slides.WIDGET_ASSETS_DIR, slides.check_widget_assets, slides.SlidesError)
-    return slides.NODE_MODULES
+    ensure_npm_assets(ASSETS_DIR, check_installed, AssetsError)
+    return NODE_MODULES
 
 
 @pytest.fixture(scope="session")
@@ -193,7 +222,7 @@ def built(slide_assets, tmp_path_factory):
     """Build every deck once: (output folder, decks, lesson digests before, lesson digests after)."""
     output = tmp_path_factory.mktemp("slides")
     before = _digest(LESSONS)
-    decks = slides.build_decks(ROOT / "notebooks", output, slide_assets)
+    decks = build_decks(ROOT / "notebooks", output)
     after = _digest(LESSONS)
     return output, decks, before, after
 
@@ -204,12 +233,12 @@ def deck_dir(built):
 
 
 def _deck(deck_dir, lesson):
-    return deck_dir / (lesson.stem + slides.DECK_SUFFIX)
+    return deck_dir / (lesson.stem + DECK_SUFFIX)
 
 
 # Output types nbconvert shows rather than an image/png of the same output (a widget is drawn by the
 # widget manager from the state the slide run stores).
-PREFERRED_TO_PNG = {"text/html", "text/markdown", "image/svg+xml", "text/latex", slides.DISPLAY_PRIORITY[0]}
+PREFERRED_TO_PNG = {"text/html", "text/markdown", "image/svg+xml", "text/latex", DISPLAY_PRIORITY[0]}
 
 lesson_params = pytest.mark.parametrize("lesson", LESSONS, ids=[path.stem for path in LESSONS])
 
@@ -226,7 +255,7 @@ def test_building_leaves_the_lessons_unchanged(built):
 
 def test_one_deck_per_lesson(built):
     output, decks, _, _ = built
-    assert [path.name for path in decks] == [lesson.stem + slides.DECK_SUFFIX for lesson in LESSONS]
+    assert [path.name for path in decks] == [lesson.stem + DECK_SUFFIX for lesson in LESSONS]
     assert sorted(path.name for path in output.glob("*.html")) == [path.name for path in decks]
 
 
@@ -272,9 +301,9 @@ def test_numbers_in_code_and_outputs_are_kept_whole_and_nothing_else_changes():
     html = ('<p>at -1 642.0</p><pre>atol=<span class="mf">1e-8</span> x2 &#39;a&#39; -3.5%</pre>'
             '<script type="application/json">{"caption": "<pre>1e-8</pre>"}</script>')
     number = '<span class="{}">{}</span>'.format
-    assert slides.unbroken_numbers(html) == (
-        f'<p>at -1 642.0</p><pre>atol=<span class="mf">{number(slides.UNBROKEN_CLASS, "1e-8")}</span> x2 '
-        f'&#39;a&#39; {number(slides.UNBROKEN_CLASS, "-3.5%")}</pre>'
+    assert unbroken_numbers(html) == (
+        f'<p>at -1 642.0</p><pre>atol=<span class="mf">{number(UNBROKEN_CLASS, "1e-8")}</span> x2 '
+        f'&#39;a&#39; {number(UNBROKEN_CLASS, "-3.5%")}</pre>'
         '<script type="application/json">{"caption": "<pre>1e-8</pre>"}</script>')
 
 
@@ -283,7 +312,7 @@ def test_links_between_lessons_point_at_decks(deck_dir, lesson):
     path = _deck(deck_dir, lesson)
     for href in parse_deck(path).links:
         assert not href.split("#")[0].endswith(".ipynb"), f"{lesson.name}: link to a notebook: {href}"
-        if href.endswith(slides.DECK_SUFFIX) or slides.DECK_SUFFIX + "#" in href:
+        if href.endswith(DECK_SUFFIX) or DECK_SUFFIX + "#" in href:
             assert local_file(path, href).is_file(), f"{lesson.name}: {href} has no deck"
 
 
@@ -303,23 +332,19 @@ def test_figures_are_embedded(deck_dir, lesson):
 
 def test_slider_outputs_are_widgets_drawn_from_the_stored_state():
     """Sliders are live widgets in the decks (vendored widget manager); no output runs JavaScript of its own."""
-    priority = slides.DISPLAY_PRIORITY
+    priority = DISPLAY_PRIORITY
     assert priority[0] == "application/vnd.jupyter.widget-view+json"
     assert "application/javascript" not in priority
-    assert slides.REVEAL["widget_renderer_url"].startswith(f"{slides.VENDOR}/{slides.WIDGET_MANAGER}/")
+    assert REVEAL["widget_renderer_url"].startswith(f"{VENDOR}/{WIDGET_MANAGER}/")
 
 
 def test_the_widget_front_end_is_pinned_in_one_npm_project_only():
     """The decks, HTML exports and website copy one pin of the widget manager (and of any widget front end)."""
-    pin = slides.WIDGET_ASSETS_DIR / "package.json"
+    pin = ASSETS_DIR / "package.json"
     widget_packages = set(json.loads(pin.read_text(encoding="utf-8"))["dependencies"])
-    assert slides.WIDGET_MANAGER in widget_packages and set(slides.WIDGET_FILES) <= widget_packages
-    for manifest in sorted((ROOT / "tools").glob("*/package.json")):
-        if manifest.parent == slides.WIDGET_ASSETS_DIR:
-            continue
-        lock = json.loads(manifest.with_name("package-lock.json").read_text(encoding="utf-8"))
-        installed = {path.rpartition("node_modules/")[2] for path in lock["packages"] if path}
-        assert not installed & widget_packages, f"{manifest.parent.name} installs {installed & widget_packages}"
+    assert WIDGET_MANAGER in widget_packages and {files.package for files in WIDGET_FILES} <= widget_packages
+    projects = [path for path in ROOT.rglob("package.json") if "node_modules" not in path.parts]
+    assert projects == [pin], f"the course's browser assets are pinned in one npm project, not {projects}"
 
 
 @lesson_params
@@ -327,7 +352,7 @@ def test_deck_has_no_solution_marker_and_a_stub_per_exercise(deck_dir, lesson):
     """Every exercise shows its stub; no '### BEGIN/END SOLUTION' text reaches a deck."""
     html = _deck(deck_dir, lesson).read_text(encoding="utf-8")
     assert "BEGIN SOLUTION" not in html and "END SOLUTION" not in html
-    exercises = [cell for cell in _cells(lesson) if slides.EXERCISE_TAG in cell.get("metadata", {}).get("tags", [])]
+    exercises = [cell for cell in _cells(lesson) if EXERCISE_TAG in cell.get("metadata", {}).get("tags", [])]
     assert html.count("NotImplementedError") >= len(exercises)
     assert html.count("Worked solution") >= len(exercises)
 
@@ -340,19 +365,19 @@ def _exercise_notebook(layout):
     tagged = lambda source, tag, kind="-": nbformat.v4.new_code_cell(  # noqa: E731
         source, metadata={"tags": [tag], "slideshow": {"slide_type": kind}, "jupyter": {"source_hidden": True}}
     )
-    check = tagged("checks.check_f(f)", slides.CHECK_TAG)
+    check = tagged("checks.check_f(f)", CHECK_TAG)
     check.outputs = [nbformat.v4.new_output("stream", text="check_f: all cases passed\n")]
     task = nbformat.v4.new_markdown_cell("## Your turn", metadata={"slideshow": {"slide_type": "slide"}})
-    note_metadata = {"tags": [slides.SELF_PACED_NOTE_TAG], "slideshow": {"slide_type": "-"}}
+    note_metadata = {"tags": [SELF_PACED_NOTE_TAG], "slideshow": {"slide_type": "-"}}
     note = nbformat.v4.new_markdown_cell("> **Try it first.** The solution is folded.", metadata=note_metadata)
     if layout == "first":
-        cells = [task, tagged(f"def f(x):\n    \"\"\"Add one.\"\"\"\n{body}", slides.EXERCISE_TAG), check]
+        cells = [task, tagged(f"def f(x):\n    \"\"\"Add one.\"\"\"\n{body}", EXERCISE_TAG), check]
     else:
         stub = "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()"
         heading = nbformat.v4.new_markdown_cell("### Worked solution: `f`", metadata={
-            "tags": [slides.SOLUTION_TAG], "slideshow": {"slide_type": "subslide"}})
-        cells = [task, note, tagged(stub, slides.EXERCISE_TAG), check, heading,
-                 tagged(f"def f_solution(x):\n{body}", slides.SOLUTION_TAG)]
+            "tags": [SOLUTION_TAG], "slideshow": {"slide_type": "subslide"}})
+        cells = [task, note, tagged(stub, EXERCISE_TAG), check, heading,
+                 tagged(f"def f_solution(x):\n{body}", SOLUTION_TAG)]
     notebook = nbformat.v4.new_notebook()
     notebook.cells = cells
     return notebook
@@ -362,16 +387,16 @@ def _exercise_notebook(layout):
 def test_an_exercise_shows_its_stub_then_its_solution_on_a_slide_of_its_own(layout):
     notebook = _exercise_notebook(layout)
     before = json.dumps(notebook, sort_keys=True)
-    shown = slides.exercises_for_slides(notebook)
+    shown = exercises_for_slides(notebook)
     assert json.dumps(notebook, sort_keys=True) == before, "the notebook was modified in place"
     sources = [cell.source for cell in shown.cells]
     assert not any("SOLUTION\n" in source or source.endswith("SOLUTION") for source in sources), sources
     # The note tells a reader of the lesson where the folded solution is; on the slides it is not folded.
     assert "Try it first" not in "".join(sources), "the self-paced note is on the slides"
-    stub = next(cell for cell in shown.cells if slides.EXERCISE_TAG in cell.metadata.get("tags", []))
+    stub = next(cell for cell in shown.cells if EXERCISE_TAG in cell.metadata.get("tags", []))
     assert "raise NotImplementedError()" in stub.source and "return x + 1" not in stub.source
     assert not stub.metadata.get("jupyter", {}).get("source_hidden"), "the stub is folded on the slides"
-    check = next(index for index, cell in enumerate(shown.cells) if slides.CHECK_TAG in cell.metadata.get("tags", []))
+    check = next(index for index, cell in enumerate(shown.cells) if CHECK_TAG in cell.metadata.get("tags", []))
     assert shown.cells[check].outputs == [], "the check's output (passed) is on the exercise slide"
     heading, solution = shown.cells[check + 1], shown.cells[check + 2]
     assert heading.metadata["slideshow"]["slide_type"] == "subslide" and "Worked solution: `f" in heading.source
@@ -387,11 +412,11 @@ def test_a_cell_tagged_to_hide_its_input_keeps_only_its_output(slide_assets):
     shown = nbformat.v4.new_code_cell("visible_plumbing = 1", metadata={"slideshow": {"slide_type": "slide"}})
     hidden = nbformat.v4.new_code_cell(
         "hidden_plumbing = 2",
-        metadata={"slideshow": {"slide_type": "-"}, "tags": [slides.HIDE_INPUT_TAG]},
+        metadata={"slideshow": {"slide_type": "-"}, "tags": [HIDE_INPUT_TAG]},
         outputs=[nbformat.v4.new_output("stream", text="the output stays\n")],
     )
     notebook.cells = [shown, hidden]
-    html, _ = slides.slides_exporter().from_notebook_node(notebook)
+    html, _ = slides_exporter().from_notebook_node(notebook)
     assert "visible_plumbing" in html and "the output stays" in html
     assert "hidden_plumbing" not in html
 
@@ -405,8 +430,8 @@ def _course(folder, *markdown):
     return write_course(folder, {"00_a.ipynb": lesson_notebook("# 00 · A", *markdown)})
 
 
-def _build_command(source, output):
-    return [sys.executable, str(ROOT / "tools" / "slides.py"), "--no-pdf", str(source), str(output)]
+def _build(source, output, **options):
+    return run_course("slides", "--no-pdf", "--lessons", source, "--out", output, **options)
 
 
 @pytest.mark.parametrize(
@@ -424,29 +449,29 @@ def _build_command(source, output):
     ],
 )
 def test_only_resources_the_page_loads_count_as_remote(html, loaded):
-    assert bool(slides.remote_resources(html)) == loaded
+    assert bool(remote_resources(html)) == loaded
 
 
 def test_a_link_to_a_web_page_does_not_stop_the_build(slide_assets, tmp_path):
     source = _course(tmp_path / "course", "Read [Bishop, chapter 9](https://example.org/prml) after this lesson.")
-    (deck,) = slides.build_decks(source, tmp_path / "slides", slide_assets, handouts=False)
+    (deck,) = build_decks(source, tmp_path / "slides", handouts=False)
     assert 'href="https://example.org/prml"' in deck.read_text(encoding="utf-8")
 
 
 def test_an_image_from_the_web_stops_the_build(slide_assets, tmp_path):
     source = _course(tmp_path / "course", "![a figure](https://example.org/figure.png)")
-    with pytest.raises(slides.SlidesError, match=r"00_a.ipynb: the deck would load from the network: .*figure.png"):
-        slides.build_decks(source, tmp_path / "slides", slide_assets, handouts=False)
+    with pytest.raises(PublishError, match=r"00_a.ipynb would load from the network: .*figure.png"):
+        build_decks(source, tmp_path / "slides", handouts=False)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["course"], "a failed build left files behind"
 
 
 def test_a_rebuild_replaces_the_previous_build(slide_assets, tmp_path):
     output = tmp_path / "slides"
     two = write_course(tmp_path / "two", {"00_a.ipynb": lesson_notebook("# A"), "01_b.ipynb": lesson_notebook("# B")})
-    slides.build_decks(two, output, slide_assets, handouts=False)
+    build_decks(two, output, handouts=False)
     one = _course(tmp_path / "one", "only one lesson now")
-    (deck,) = slides.build_decks(one, output, slide_assets, handouts=False)
-    assert sorted(path.name for path in output.iterdir()) == [deck.name, slides.VENDOR]
+    (deck,) = build_decks(one, output, handouts=False)
+    assert sorted(path.name for path in output.iterdir()) == [BUILD_MARK, deck.name, VENDOR]
     assert "only one lesson now" in deck.read_text(encoding="utf-8")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["one", "slides", "two"]
 
@@ -456,17 +481,18 @@ def test_concurrent_builds_do_not_break_each_other(slide_assets, tmp_path):
     source = _course(tmp_path / "course", "a slide")
     output = tmp_path / "out" / "slides"
     runs = [
-        subprocess.Popen(_build_command(source, output), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen([sys.executable, "-m", "course", "slides", "--no-pdf", "--lessons", source, "--out", output],
+                         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(3)
     ]
     failures = [run.communicate(timeout=NPM_CI_TIMEOUT)[1] for run in runs]
     failures = [stderr for run, stderr in zip(runs, failures) if run.returncode != 0]
     assert not failures, "a concurrent build failed:\n" + "\n".join(failures)
     reference = tmp_path / "reference"
-    vendored = {path.relative_to(reference) for path in slides.copy_deck_assets(reference, slide_assets)}
-    built = {path.relative_to(output) for path in (output / slides.VENDOR).rglob("*") if path.is_file()}
+    vendored = {path.relative_to(reference) for path in copy_page_assets(reference, slide_assets)}
+    built = {path.relative_to(output) for path in (output / VENDOR).rglob("*") if path.is_file()}
     assert built == vendored
-    assert sorted(path.name for path in output.glob("*.html")) == ["00_a" + slides.DECK_SUFFIX]
+    assert sorted(path.name for path in output.glob("*.html")) == ["00_a" + DECK_SUFFIX]
     assert [path.name for path in output.parent.iterdir()] == ["slides"], "a build left its working folder"
 
 
@@ -475,8 +501,8 @@ def test_an_output_folder_with_other_files_is_not_replaced(tmp_path):
     output = tmp_path / "mine"
     output.mkdir()
     (output / "notes.txt").write_text("keep me", encoding="utf-8")
-    with pytest.raises(slides.SlidesError, match=r"holds files that are not slide decks \(notes.txt\)"):
-        slides.build_decks(source, output, handouts=False)
+    with pytest.raises(PublishError, match=r"holds files that `python -m course slides` did not make \(notes.txt\)"):
+        build_decks(source, output, handouts=False)
     assert (output / "notes.txt").read_text(encoding="utf-8") == "keep me"
 
 
@@ -485,17 +511,17 @@ def test_an_output_folder_overlapping_the_lessons_is_refused(tmp_path, output, r
     source = _course(tmp_path / "course")
     before = _digest(sorted(source.iterdir()))
     with pytest.raises(ValueError, match=f"the output folder .* {relation} the lessons' folder {source}"):
-        slides.build_decks(source, tmp_path / output, handouts=False)
+        build_decks(source, tmp_path / output, handouts=False)
     assert _digest(sorted(source.iterdir())) == before
     assert not (source / "slides").exists()
 
 
 def test_an_unreadable_lesson_stops_the_build_in_one_line_naming_it(tmp_path):
     source = write_course(tmp_path / "course", {"00_a.ipynb": lesson_notebook("# 00 · A"), "01_b.ipynb": "{"})
-    result = subprocess.run(_build_command(source, tmp_path / "slides"), capture_output=True, text=True, check=False)
+    result = _build(source, tmp_path / "slides")
     assert result.returncode != 0
     (line,) = result.stderr.splitlines()
-    assert line.startswith(f"slides: {source / '01_b.ipynb'} is not a readable notebook: ")
+    assert line.startswith(f"course slides: {source / '01_b.ipynb'} is not a readable notebook: ")
     assert not (tmp_path / "slides").exists()
 
 
@@ -629,7 +655,7 @@ MATHJAX_DONE = "window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0
 
 
 def _reveal_url():
-    return json.dumps(f"{slides.REVEAL['reveal_url_prefix']}/dist/reveal.js")
+    return json.dumps(f"{REVEAL['reveal_url_prefix']}/dist/reveal.js")
 
 
 def _open_deck(browser, deck, script=DECK_STATE):
@@ -801,7 +827,7 @@ def test_the_speaker_view_shows_the_current_slides_notes_offline(browser, deck_d
 
 def slide_style():
     """The slide style's settings (``name: value`` lines of tools/slides/slides.mplstyle)."""
-    lines = slides.SLIDE_STYLE.read_text(encoding="utf-8").splitlines()
+    lines = SLIDES.style.read_text(encoding="utf-8").splitlines()
     pairs = (line.split("#")[0].split(":", 1) for line in lines)
     return {pair[0].strip(): pair[1].strip() for pair in pairs if len(pair) == 2}
 
@@ -880,14 +906,14 @@ PDF_PAGE = re.compile(rb"/Type\s*/Page\b")
 def test_every_deck_has_a_handout(built):
     output = built[0]
     for lesson in LESSONS:
-        handout = output / slides.handout_name(lesson.name)
+        handout = output / handout_name(lesson.name)
         assert handout.is_file() and handout.read_bytes().startswith(b"%PDF"), f"{handout.name} was not written"
 
 
 def test_a_handout_has_a_page_per_slide(built):
     output, decks, _, _ = built
     for lesson, deck in zip(LESSONS, decks):
-        handout = output / slides.handout_name(lesson.name)
+        handout = output / handout_name(lesson.name)
         pages = len(PDF_PAGE.findall(handout.read_bytes()))
         assert pages == parse_deck(deck).leaves, f"{handout.name}: {pages} pages for {parse_deck(deck).leaves} slides"
 
@@ -900,6 +926,6 @@ def test_folded_hints_stay_folded_on_the_slides():
     notebook.cells = [nbformat.v4.new_markdown_cell(
         "<details><summary>Hints, step by step</summary>\n\n1. **First** $a_{nk}$\n2. Second\n\n</details>",
         metadata={"slideshow": {"slide_type": "slide"}})]
-    html, _ = slides.slides_exporter().from_notebook_node(slides.exercises_for_slides(notebook))
+    html, _ = slides_exporter().from_notebook_node(exercises_for_slides(notebook))
     folded = re.search(r"<details><summary>Hints, step by step</summary>(.*?)</details>", html, re.DOTALL)
     assert folded and "<li><strong>First</strong> $a_{nk}$</li>" in folded[1], html[html.find("<details>"):][:300]

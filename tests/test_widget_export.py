@@ -1,26 +1,24 @@
 """Lessons exported to HTML with their widget state: the frame sliders work with no kernel, offline.
 
-Every lesson is executed once with ``tools/widget_state.py`` (widget state
-stored) and written as a page into a temporary folder with the vendored
+Every lesson is executed once with its widget state stored
+(``course.execute.WIDGETS``, through the session's cache of executed
+lessons) and written as a page into a temporary folder with the vendored
 widget manager, require.js and MathJax. The checks without a browser read
 the state and the page; the browser test opens every page from ``file://``
 in headless Chromium with every request that is not a local file aborted and
 recorded, and moves every frame slider (the sliders of a
 ``gmm_lessons.widgets.FrameSliderFigure``) with the keyboard: its readout,
 caption and visible image must change, and no request may have tried to
-leave the machine. Needs the npm packages of ``tools/slides`` and
-``tools/html_manager`` (installed with ``npm ci`` when missing).
+leave the machine. Needs the npm packages of ``course/assets`` (installed
+with ``npm ci`` when missing).
 """
 
 import hashlib
 import json
 from pathlib import Path
 
-import lessons
 import numpy as np
 import pytest
-import slides
-import widget_state
 from browser_support import (
     ensure_npm_assets,
     find_chromium,
@@ -31,25 +29,36 @@ from browser_support import (
     widget_models,
 )
 
+from course.assets import (
+    ASSETS_DIR,
+    REQUIRE_ANYWIDGET_URL,
+    WIDGET_MANAGER_URL,
+    AssetsError,
+    check_installed,
+    copy_page_assets,
+)
+from course.execute import WIDGETS, executed
+from course.manifest import read_lessons
+from course.pages import export_html
+from course.publish import remote_resources
 from gmm_lessons import widgets
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSONS = [lesson.path for lesson in lessons.read_lessons(ROOT / "notebooks")]
+LESSONS = [lesson.path for lesson in read_lessons(ROOT / "notebooks")]
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     """{lesson path: (executed notebook, page path)}, and the lessons' digests before and after."""
-    ensure_npm_assets(slides.ASSETS_DIR, slides.check_assets, slides.SlidesError)
-    ensure_npm_assets(slides.WIDGET_ASSETS_DIR, slides.check_widget_assets, slides.SlidesError)
+    ensure_npm_assets(ASSETS_DIR, check_installed, AssetsError)
     output = tmp_path_factory.mktemp("html")
-    widget_state.copy_vendor(output)
+    copy_page_assets(output)
     digest = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in LESSONS}
     pages = {}
     for path in LESSONS:
-        notebook = widget_state.execute_with_widget_state(path)
-        pages[path] = (notebook, widget_state.export_html(notebook, output / f"{path.stem}.html"))
+        notebook = executed(path, WIDGETS)
+        pages[path] = (notebook, export_html(notebook, output / f"{path.stem}.html"))
     after = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in LESSONS}
     return pages, digest, after
 
@@ -76,9 +85,9 @@ def test_the_page_holds_the_widget_state_and_loads_only_local_files(exported, le
     assert sum(target in frame_stacks(state) for target in targets) == len(frame_stacks(state))
     assert all(target in frame_stacks(state) or target in canvases for target in targets)
     html = page.read_text(encoding="utf-8")
-    assert slides.remote_resources(html) == []
-    assert f'var widgetRendererSrc = \'{widget_state.HTML_MANAGER_URL}\'' in html
-    assert (page.parent / widget_state.HTML_MANAGER_URL).is_file()
+    assert remote_resources(html) == []
+    assert f'var widgetRendererSrc = \'{WIDGET_MANAGER_URL}\'' in html
+    assert (page.parent / WIDGET_MANAGER_URL).is_file()
     assert json.loads(html.split('<script type="application/vnd.jupyter.widget-state+json">')[1]
                       .split("</script>")[0])["state"] == state
 
@@ -147,14 +156,13 @@ def test_the_computing_explorers_move_and_compute_as_the_package_with_no_kernel_
 
     import gmm_lessons as gl
 
-    ensure_npm_assets(slides.ASSETS_DIR, slides.check_assets, slides.SlidesError)
-    ensure_npm_assets(slides.WIDGET_ASSETS_DIR, slides.check_widget_assets, slides.SlidesError)
+    ensure_npm_assets(ASSETS_DIR, check_installed, AssetsError)
     chromium = find_chromium()
-    widget_state.copy_vendor(tmp_path)
+    copy_page_assets(tmp_path)
     notebook_path = tmp_path / "canvas.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(CANVAS_NOTEBOOK)]), notebook_path)
-    page_path = widget_state.export_html(widget_state.execute_with_widget_state(notebook_path), tmp_path / "c.html")
-    assert f'<script src="{slides.ANYWIDGET_PATHS_URL}">' in page_path.read_text(encoding="utf-8")
+    page_path = export_html(executed(notebook_path, WIDGETS), tmp_path / "c.html")
+    assert f'<script src="{REQUIRE_ANYWIDGET_URL}">' in page_path.read_text(encoding="utf-8")
 
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright, chromium)

@@ -20,6 +20,7 @@ import numpy as np
 
 from ._references import ReferenceSpy, captured_reference, resolve
 from ._time_limit import TimeLimitReached, check_time_limit, time_limit
+from .contract import success_line
 
 # The package whose namespace the public checks live in.
 PUBLIC_MODULE = __name__.rpartition(".")[0]
@@ -293,7 +294,7 @@ def run(exercise, fn):
     except CheckFailed as failure:
         failure.args = (f"{exercise.name}: {failure}",)
         raise
-    print(f"{exercise.check_name}: all {len(exercise.cases)} cases passed - your {exercise.title} is correct.")
+    print(success_line(exercise.check_name, len(exercise.cases), exercise.title))
 
 
 def public_check(exercise):

@@ -17,8 +17,8 @@ import signal
 import threading
 import time
 
-# The environment variable that sets the default limit, in seconds (an instructor's grader sets it).
-ENVIRONMENT_VARIABLE = "GMM_LESSONS_CHECK_TIMEOUT"
+from .contract import TIME_LIMIT_VARIABLE as ENVIRONMENT_VARIABLE
+
 DEFAULT_SECONDS = 30.0
 # How long to wait for an interrupt that the timer sent just as the call ended, before the check goes on.
 _PENDING_INTERRUPT_WAIT = 1.0

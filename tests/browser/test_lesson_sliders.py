@@ -30,8 +30,9 @@ try:
 except ImportError:  # the fixtures skip (or fail, under CI=true) without playwright
     PlaywrightError = OSError
 
-import lessons
 from browser_support import IMAGE_DIGEST
+
+from course.manifest import read_lessons
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -55,7 +56,7 @@ CONSOLE_ERROR_ALLOW = ()
 
 def _lessons_with_sliders():
     """Lessons of the manifest with a widget output or a cell that calls a widget builder."""
-    for path in (lesson.path for lesson in lessons.read_lessons(NOTEBOOKS)):
+    for path in (lesson.path for lesson in read_lessons(NOTEBOOKS)):
         try:
             cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         except (ValueError, KeyError):

@@ -38,16 +38,15 @@ Written to the output folder (default ``build/grades``):
 - ``problems.csv``: ``student``, ``lesson``, ``reason`` for every lesson
   that could not be (fully) graded.
 
-Usage::
+Usage (``make grade``)::
 
-    python tools/grade.py SUBMISSIONS [--out build/grades] [--timeout 60] [--jobs N] [--lessons notebooks]
-                          [--only 03 11]
+    python -m course grade SUBMISSIONS [--out build/grades] [--timeout 60] [--jobs N] [--lessons notebooks]
+                           [--only 03 11]
 
 ``--only`` grades a homework's lessons alone: the columns, ``max`` and the
 problems are then those lessons' only.
 """
 
-import argparse
 import ast
 import concurrent.futures
 import csv
@@ -55,22 +54,20 @@ import dataclasses
 import html
 import os
 import re
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-import lessons
 import nbformat
-from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-CHECK_TAG = "check"
-EXERCISE_TAG = "exercise"
+from gmm_lessons.checks.contract import TIME_LIMIT_VARIABLE, is_success_line
+
+from . import execute, publish
+from .manifest import CHECK_TAG, COURSE_NOTEBOOKS, EXERCISE_TAG, read_lessons, read_notebook, tags
+
 # Any call of a self-check, however the student wrote or copied the cell.
 CHECK_CALL = re.compile(r"\bchecks\s*\.\s*check_")
-# The checks' own time limit for a learner's function (set by the checks harness when it supports it).
-CHECK_TIMEOUT_VARIABLE = "GMM_LESSONS_CHECK_TIMEOUT"
 DEFAULT_TIMEOUT = 60
 # A lesson's own cells, unchanged, may run this many times TIMEOUT: on a busy machine a lesson's model fits
 # can take longer than a limit meant to stop students' endless loops.
@@ -129,11 +126,6 @@ def _code(cell):
     return cell.get("source", "") if cell.get("cell_type") == "code" else ""
 
 
-def _tags(cell):
-    tags = cell.get("metadata", {}).get("tags", [])
-    return tags if isinstance(tags, list) else []
-
-
 def _defines(cell, function):
     """Whether a code cell defines ``function`` at the top level."""
     return re.search(rf"^(async\s+)?def\s+{re.escape(function)}\s*\(", _code(cell), re.MULTILINE) is not None
@@ -161,21 +153,21 @@ def graded_lesson(lesson, notebook):
     """
     exercises = []
     for exercise in lesson.exercises:
-        check = _only([cell for cell in notebook.cells if CHECK_TAG in _tags(cell)
+        check = _only([cell for cell in notebook.cells if CHECK_TAG in tags(cell)
                        and _calls_check(cell, exercise.check)],
                       f"cell tagged {CHECK_TAG!r} calling checks.{exercise.check}", lesson.file)
-        stub = _only([cell for cell in notebook.cells if EXERCISE_TAG in _tags(cell)
+        stub = _only([cell for cell in notebook.cells if EXERCISE_TAG in tags(cell)
                       and _defines(cell, exercise.function)],
                      f"cell tagged {EXERCISE_TAG!r} defining {exercise.function}", lesson.file)
         check_cell = nbformat.v4.new_code_cell(check.source, metadata=dict(check.metadata))
         exercises.append(GradedExercise(lesson.file, exercise.function, exercise.points, exercise.check,
                                         dict(check_cell), stub.get("id", "")))
-    ids = frozenset(cell["id"] for cell in notebook.cells if "id" in cell and CHECK_TAG not in _tags(cell))
+    ids = frozenset(cell["id"] for cell in notebook.cells if "id" in cell and CHECK_TAG not in tags(cell))
     own_code = frozenset((cell["id"], cell.source) for cell in notebook.cells if "id" in cell and _code(cell))
     return GradedLesson(lesson.file, lesson.title, tuple(exercises), ids, own_code)
 
 
-def graded_lessons(source_dir="notebooks", only=None):
+def graded_lessons(source_dir=COURSE_NOTEBOOKS, only=None):
     """The lessons of ``source_dir``'s manifest that have exercises, in course order.
 
     ``only``, the lessons a homework covers, names each by its number (``03``),
@@ -186,7 +178,7 @@ def graded_lessons(source_dir="notebooks", only=None):
     ValueError
         If a name in ``only`` is no lesson with exercises (the message lists those there are).
     """
-    course = [lesson for lesson in lessons.read_lessons(source_dir) if lesson.exercises]
+    course = [lesson for lesson in read_lessons(source_dir) if lesson.exercises]
     if only is not None:
         numbers = [lesson.file.split("_")[0] for lesson in course]
         names = [{lesson.file, lesson.path.stem, number} for lesson, number in zip(course, numbers)]
@@ -195,7 +187,7 @@ def graded_lessons(source_dir="notebooks", only=None):
             raise ValueError(f"only: {', '.join(unknown) or 'no lesson'} is not a lesson with exercises; "
                              f"choose from {', '.join(numbers)}")
         course = [lesson for lesson, aliases in zip(course, names) if aliases & set(only)]
-    return [graded_lesson(lesson, lessons.read_notebook(lesson.path)) for lesson in course]
+    return [graded_lesson(lesson, read_notebook(lesson.path)) for lesson in course]
 
 
 # --------------------------------------------------------------------------
@@ -299,7 +291,7 @@ def check_verdict(cell, exercise):
         return False, (message.splitlines() or [""])[0]
     printed = "".join(output.get("text", "") for output in cell.get("outputs", [])
                       if output.get("output_type") == "stream" and output.get("name") == "stdout")
-    success = [line for line in printed.splitlines() if line.startswith(f"{exercise.check_name}: ")]
+    success = [line for line in printed.splitlines() if is_success_line(line, exercise.check_name)]
     if success:
         return True, success[-1]
     return False, f"{exercise.check_name} printed no verdict"
@@ -334,13 +326,11 @@ def run_graded(notebook, lesson, timeout, origins):
     def limit(cell):
         return timeout * LESSON_CELL_ALLOWANCE if (cell.get("id"), cell.source) in lesson.own_code else timeout
 
-    env = {**ONE_THREAD, **os.environ, CHECK_TIMEOUT_VARIABLE: str(max(1, int(timeout * 0.8)))}
+    env = {**ONE_THREAD, **os.environ, TIME_LIMIT_VARIABLE: str(max(1, int(timeout * 0.8)))}
     with tempfile.TemporaryDirectory(prefix="grade-") as folder:
-        client = NotebookClient(notebook, kernel_name="python3", timeout=timeout, allow_errors=True,
-                                shutdown_kernel="immediate", on_cell_start=on_cell_start, timeout_func=limit,
-                                resources={"metadata": {"path": folder}})
         try:
-            client.execute(env=env)
+            execute.run(notebook, folder, timeout=timeout, env=env, shutdown_now=True, allow_errors=True,
+                        on_cell_start=on_cell_start, timeout_func=limit)
             return None, ""
         except CellTimeoutError:
             index = current["index"]
@@ -380,7 +370,7 @@ def read_submission(path, root):
     if path.stat().st_size > MAX_NOTEBOOK_BYTES:
         return None, f"{name} is larger than {MAX_NOTEBOOK_BYTES // 1_000_000} MB"
     try:
-        return lessons.read_notebook(path), ""
+        return read_notebook(path), ""
     except ValueError as error:
         reason = str(error).split(" is not a readable notebook: ", 1)[-1]
         return None, f"{name} is not a readable notebook: {reason}"
@@ -467,14 +457,14 @@ def find_students(submissions):
 
 def check_folders(source_dir, submissions, output):
     """Refuse an output folder that is, contains or lies in the lessons' or the submissions' folder."""
-    lessons.check_output_folder(source_dir, output)
-    relation = lessons.folder_relation(submissions, output)
+    publish.check_output_folder(source_dir, output)
+    relation = publish.folder_relation(submissions, output)
     if relation:
         raise ValueError(f"the output folder {output} {relation} the submissions' folder {submissions}: "
                          "grading never writes among the submissions; choose an output folder outside it")
 
 
-def grade_class(submissions, output, timeout=DEFAULT_TIMEOUT, jobs=None, source_dir="notebooks", graded=None,
+def grade_class(submissions, output, timeout=DEFAULT_TIMEOUT, jobs=None, source_dir=COURSE_NOTEBOOKS, graded=None,
                 progress=print):
     """Grade every student folder of ``submissions``; write grades.csv, problems.csv and the feedback to ``output``.
 
@@ -636,27 +626,3 @@ def feedback_html(student_name, lesson):
 </body>
 </html>
 """
-
-
-def main(argv):
-    parser = argparse.ArgumentParser(prog="grade", description="Grade SUBMISSIONS/<student>/NN_name.ipynb.")
-    parser.add_argument("submissions", help="the class's folder: one folder per student, each with lesson notebooks")
-    parser.add_argument("--out", default="build/grades", help="output folder (default build/grades)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per cell (default 60)")
-    parser.add_argument("--jobs", type=int, default=None, help="students graded at once (default: one per core)")
-    parser.add_argument("--lessons", default=str(lessons.COURSE_NOTEBOOKS),
-                        help=f"the lessons' folder (default {lessons.COURSE_NOTEBOOKS})")
-    parser.add_argument("--only", nargs="+", metavar="LESSON",
-                        help="grade only these lessons, the homework's (03 11, or file names); default every "
-                             "lesson with exercises")
-    arguments = parser.parse_args(argv)
-    try:
-        graded = graded_lessons(arguments.lessons, arguments.only)
-        grade_class(arguments.submissions, arguments.out, arguments.timeout, arguments.jobs, arguments.lessons,
-                    graded)
-    except (OSError, ValueError) as error:
-        sys.exit(f"grade: {error}")
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])
