@@ -36,7 +36,7 @@ The machinery is in ``_render`` (figure, blitting, PNGs, still image),
 ``_frames`` and ``_canvas``; the explorers are grouped by the lessons that
 teach them: ``_sampling`` (00, 01), ``_moved_mean`` (02-04), ``_em_history``
 (05, 08-10), ``_restarts`` (06), ``_kmeans_limit`` (07), ``_missing_values``
-(11) and ``_stepwise`` (12).
+(11) and ``_stepwise`` (12), on what they share in ``_parts``.
 """
 
 from ._canvas import (
