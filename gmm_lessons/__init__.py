@@ -3,10 +3,14 @@
 The mathematics is exported here; figures, sliders and the exercises'
 self-checks are the submodules ``plotting``, ``widgets`` and ``checks``; EM from
 sufficient statistics, over chunks and streams, is ``streaming``;
-``environment`` checks what is installed.
+``environment`` checks what is installed. The teaching submodules are
+imported on first use, so ``import gmm_lessons`` loads neither matplotlib
+nor ipywidgets.
 """
 
-from . import checks, environment, plotting, streaming, widgets
+import importlib
+
+from . import streaming
 from .datasets import seed_dataset
 from .em import e_step, log_likelihood, log_mixture_density, lower_bound, m_step
 from .fitting import GMMFit, fit_gmm, initialize_parameters
@@ -50,11 +54,20 @@ __all__ = [
 ]
 
 
+# The teaching layer pulls in matplotlib, ipywidgets, anywidget and Pillow, and GaussianMixture scikit-learn:
+# each is imported on first use (PEP 562), so that the mathematics alone imports fast and needs none of them.
+_LAZY_SUBMODULES = ("checks", "environment", "plotting", "widgets")
+
+
 def __getattr__(name):
-    # GaussianMixture, scikit-learn's interface over fit_gmm, is imported on first use (PEP 562):
-    # importing gmm_lessons must not need scikit-learn.
+    if name in _LAZY_SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     if name == "GaussianMixture":
         from .estimator import GaussianMixture
 
         return GaussianMixture
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted({*globals(), *__all__})

@@ -12,10 +12,12 @@ matplotlib.use("Agg")
 import ipywidgets
 import numpy as np
 import pytest
+import traitlets
 from PIL import Image
 
 import gmm_lessons as gl
 from gmm_lessons import plotting, widgets
+from gmm_lessons.widgets._render import new_figure
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -240,7 +242,7 @@ def test_frame_sliders_switch_a_stack_of_frames_in_the_browser(data, fit, name):
 
 
 def test_a_frame_slider_counts_its_frames_from_zero(data, fit):
-    figure, (ax,) = widgets._figure()
+    figure, (ax,) = new_figure()
     (line,) = ax.plot([0], [0])
     with pytest.raises(ValueError, match="must start at 0"):
         widgets.FrameSliderFigure("t", figure, "i", ipywidgets.IntSlider(value=1, min=1, max=3),
@@ -467,11 +469,20 @@ def _computing_explorers(data, fit):
     }
 
 
+# Each explorer's anywidget, and the traits it adds to MixtureCanvas's besides its sliders'.
+CANVASES = {
+    "responsibility": (widgets.ResponsibilityCanvas, {"X", "component"}),
+    "likelihood": (widgets.LikelihoodCanvas, {"X", "component", "best_log_likelihood"}),
+    "em_step": (widgets.EMStepCanvas, {"X", "component", "reg_covar"}),
+    "sampling": (widgets.SamplingCanvas, {"uniforms", "standard_normal", "stds_2"}),
+}
+
+
 def test_computing_explorers_draw_in_the_browser_from_the_data_they_ship(data, fit):
-    """Each is sliders jsdlinked to a MixtureCanvas that holds the module, the data, the mixture and the figure."""
+    """Each is sliders jsdlinked to its MixtureCanvas that holds the module, the data, the mixture and the figure."""
     for kind, widget in _computing_explorers(data, fit).items():
         canvas = widget.canvas
-        assert isinstance(canvas, widgets.MixtureCanvas) and canvas.kind == kind
+        assert isinstance(canvas, CANVASES[kind][0]) and canvas.kind == kind
         assert list(widget.children) == [*widget.sliders.values(), canvas]
         assert canvas._esm == widgets.CANVAS_MODULE.read_text(encoding="utf-8")
         for name, slider in widget.sliders.items():
@@ -488,6 +499,15 @@ def test_computing_explorers_draw_in_the_browser_from_the_data_they_ship(data, f
             np.testing.assert_array_equal(canvas.X, data)
             np.testing.assert_array_equal(canvas.means, fit.means)
             assert canvas.appearance["colours"] == [plotting.component_colour(k) for k in range(3)]
+
+
+def test_each_canvas_syncs_only_the_traits_of_its_explorer(data, fit):
+    shared = set(widgets.MixtureCanvas.class_trait_names(sync=True))
+    for kind, widget in _computing_explorers(data, fit).items():
+        canvas_class, own = CANVASES[kind]
+        assert set(canvas_class.class_trait_names(sync=True)) - shared == own | set(widget.sliders), kind
+    with pytest.raises(traitlets.TraitError, match="read-only"):
+        widgets.SamplingCanvas(kind="responsibility")
 
 
 def test_the_sampling_canvas_gets_the_seeded_draws_the_kernel_turns_into_samples(data, fit):

@@ -1,5 +1,6 @@
-// The front end of gmm_lessons.widgets.MixtureCanvas (an anywidget): a slider figure that computes and draws
-// each state in the browser, so a slider moves it with no kernel round trip, and with no kernel at all.
+// The front end of the anywidgets of gmm_lessons.widgets (MixtureCanvas and its subclass per explorer, whose
+// `kind` says which of EXPLORERS below draws it): a slider figure that computes and draws each state in the
+// browser, so a slider moves it with no kernel round trip, and with no kernel at all.
 //
 // The kernel ships the figure's static part as a PNG (axes, ticks, title, a precomputed surface) and, for
 // every axes, where its data limits fall on that PNG; this module draws the moving parts on top, in the
