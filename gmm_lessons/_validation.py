@@ -153,11 +153,25 @@ def check_plane_data(X, name="X"):
     return X
 
 
+def _is_integer(value):
+    # bool is a numbers.Integral, and numpy registers its durations (timedelta64) as one too.
+    return isinstance(value, Integral) and not isinstance(value, (bool, np.timedelta64))
+
+
+def _is_real(value):
+    return isinstance(value, Real) and not isinstance(value, (bool, np.timedelta64))
+
+
 def check_count(value, name, minimum=0, maximum=None):
-    """Return value as a Python int in [minimum, maximum]."""
-    if isinstance(value, bool) or not isinstance(value, Integral):
+    """Return value as a Python int in [minimum, maximum].
+
+    Accepted: ``numbers.Integral`` (Python's and numpy's integers) but not
+    bool or a numpy duration; an integral float, Fraction or Decimal is
+    refused, as scikit-learn refuses it.
+    """
+    if not _is_integer(value):
         # The API promises ValueError for every bad argument, wrong type included.
-        raise ValueError(f"{name} must be an integer, got {value!r} of type {type(value).__name__}")  # noqa: TRY004
+        raise ValueError(f"{name} must be an integer, got {value!r} of type {type(value).__name__}")
     value = int(value)
     if value < minimum or (maximum is not None and value > maximum):
         upper = "" if maximum is None else f" and at most {maximum}"
@@ -172,14 +186,15 @@ def check_n_components(n_components, n_samples):
 def check_real(value, name):
     """Return value as a finite Python float.
 
-    Accepted: ``numbers.Real`` but not bool (Python's int and float,
-    ``fractions.Fraction``, numpy's integers and floats). A
+    Accepted: ``numbers.Real`` but not bool or a numpy duration (Python's
+    int and float, ``fractions.Fraction``, numpy's integers and floats). A
     ``decimal.Decimal`` is refused, as scikit-learn refuses it: converting
     it would round it without saying so.
     """
-    if isinstance(value, bool) or not isinstance(value, Real):
+    if not _is_real(value):
         hint = "; convert a Decimal with float()" if isinstance(value, Decimal) else ""
-        raise ValueError(  # noqa: TRY004 (the API promises ValueError for every bad argument, wrong type included)
+        # The API promises ValueError for every bad argument, wrong type included.
+        raise ValueError(
             f"{name} must be a real number (an int, a float, a Fraction or a numpy number; not a bool), "
             f"got {value!r} of type {type(value).__name__}{hint}"
         )
@@ -239,7 +254,7 @@ def check_rng(rng):
     """
     if rng is None or isinstance(rng, np.random.Generator):
         return np.random.default_rng(rng)
-    if isinstance(rng, Integral) and not isinstance(rng, bool) and rng >= 0:
+    if _is_integer(rng) and rng >= 0:
         return np.random.default_rng(int(rng))
     raise ValueError(
         "rng must be None, a non-negative integer seed or a numpy.random.Generator, "

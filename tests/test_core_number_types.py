@@ -186,12 +186,15 @@ REFUSED = {
         ("numpy True", lambda value: np.True_, r" must be an integer, got .*True.* of type bool"),
         ("numpy float", np.float64, r" must be an integer, got .* of type float64"),
         ("complex", complex, r" must be an integer, got .*j\) of type complex"),
+        ("numpy duration", lambda value: np.timedelta64(value, "s"), r" must be an integer, got .* of type timedelta"),
     ],
     "seed": [
         ("Fraction", Fraction, r" must be None, a non-negative integer.*, got Fraction\(0, 1\)"),
         ("Decimal", Decimal, r" must be None, a non-negative integer.*, got Decimal\('0'\)"),
         ("True", lambda value: True, r" must be None, a non-negative integer.*, got True"),
         ("numpy float", np.float64, r" must be None, a non-negative integer.*, got np.float64\(0.0\)"),
+        ("numpy duration", lambda value: np.timedelta64(value, "s"),
+         r" must be None, a non-negative integer.*, got np.timedelta64\(0,'s'\)"),
     ],
     "real": [
         ("Decimal", lambda value: Decimal(str(value)),
@@ -200,6 +203,7 @@ REFUSED = {
         ("numpy True", lambda value: np.True_, r" must be a real number \(.*not a bool\), got .*True.* of type bool"),
         ("complex", complex, r" must be a real number .*, got \(.*j\) of type complex"),
         ("string", str, r" must be a real number .*, got '.*' of type str"),
+        ("numpy duration", lambda value: np.timedelta64(1, "s"), r" must be a real number .* of type timedelta64"),
         ("int beyond float64", lambda value: 10**400, r" must be a finite number, got 1000"),
         ("Fraction beyond float64", lambda value: Fraction(10**400, 3), r" must be a finite number, got Fraction"),
     ],
