@@ -5,8 +5,17 @@ trusted float arrays to the internal helpers. Each check raises a
 ``ValueError`` that names the argument, says what was expected and what was
 given. Nothing here modifies its input: arrays are converted with
 ``np.asarray`` (a copy only when the dtype changes) and never written to.
+
+Number types follow scikit-learn's parameter checks: a count is a
+``numbers.Integral`` (Python's and numpy's integers) and a real a
+``numbers.Real`` (also ``fractions.Fraction`` and numpy's floats), never a
+bool; ``decimal.Decimal`` is not a ``numbers.Real`` and is refused by name
+rather than rounded silently. Arrays must hold integers or floats: booleans,
+complex numbers, time stamps and durations, strings and Python objects are
+refused by name rather than converted.
 """
 
+from decimal import Decimal
 from numbers import Integral, Real
 
 import numpy as np
@@ -24,6 +33,17 @@ FLOAT_MAX = np.finfo(np.float64).max
 # Below this a variance is subnormal: it has lost precision, and its inverse (the precision) is at or
 # beyond the edge of float64's range, so that squared Mahalanobis distances overflow.
 SMALLEST_NORMAL = np.finfo(np.float64).tiny
+# numpy's dtype kinds: integers (signed, unsigned), real numbers (integers, floats), dates and durations.
+INTEGER_KINDS = "iu"
+NUMBER_KINDS = INTEGER_KINDS + "f"
+TIME_KINDS = "mM"
+
+
+def _rectangular_array(value, name):
+    try:
+        return np.asarray(value)
+    except ValueError as error:  # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular array of numbers: {error}") from None
 
 
 def _numeric_array(value, name, allow_nan=False, nan_hint=""):
@@ -33,14 +53,8 @@ def _numeric_array(value, name, allow_nan=False, nan_hint=""):
             f"{name} is a masked array: missing values are not supported here; "
             "drop or fill the masked entries and pass a plain array"
         )
-    try:
-        array = np.asarray(value)
-    except ValueError as error:  # ragged nested lists
-        raise ValueError(f"{name} must be a rectangular array of numbers: {error}") from None
-    if array.dtype == object or not np.issubdtype(array.dtype, np.number):
-        raise ValueError(f"{name} must contain numbers, got dtype {array.dtype}")
-    if np.issubdtype(array.dtype, np.complexfloating):
-        raise ValueError(f"{name} must contain real numbers, got dtype {array.dtype}")
+    array = _rectangular_array(value, name)
+    check_number_dtype(array.dtype, name)
     array = array.astype(np.float64, copy=False)
     if allow_nan:
         if np.any(np.isinf(array)):
@@ -48,6 +62,32 @@ def _numeric_array(value, name, allow_nan=False, nan_hint=""):
     elif not np.all(np.isfinite(array)):
         raise ValueError(f"{name} contains NaN or infinity{nan_hint}")
     return array
+
+
+def check_not_time_dtype(dtype, name):
+    """That an array of this dtype holds no time stamps (datetime64) or durations (timedelta64).
+
+    Converted to floats they would be counts of their unit (seconds, days ...),
+    silently: a fit would depend on the unit the data happened to be stored in.
+    """
+    if dtype.kind in TIME_KINDS:
+        raise ValueError(
+            f"{name} must contain numbers, got dtype {dtype}: time stamps and durations are counts of their unit; "
+            f"convert them to numbers in a unit you choose, e.g. durations / np.timedelta64(1, 's')"
+        )
+
+
+def check_number_dtype(dtype, name):
+    """That an array of this dtype holds real numbers: signed or unsigned integers, or floats.
+
+    numpy counts timedelta64 as an integer type, so ``np.issubdtype(dtype,
+    np.number)`` would let durations through as counts of their unit.
+    """
+    check_not_time_dtype(dtype, name)
+    if dtype.kind == "c":
+        raise ValueError(f"{name} must contain real numbers, got dtype {dtype}")
+    if dtype.kind not in NUMBER_KINDS:
+        raise ValueError(f"{name} must contain numbers, got dtype {dtype}")
 
 
 def _check_squares_in_range(X, name):
@@ -113,11 +153,25 @@ def check_plane_data(X, name="X"):
     return X
 
 
+def _is_integer(value):
+    # bool is a numbers.Integral, and numpy registers its durations (timedelta64) as one too.
+    return isinstance(value, Integral) and not isinstance(value, (bool, np.timedelta64))
+
+
+def _is_real(value):
+    return isinstance(value, Real) and not isinstance(value, (bool, np.timedelta64))
+
+
 def check_count(value, name, minimum=0, maximum=None):
-    """Return value as a Python int in [minimum, maximum]."""
-    if isinstance(value, bool) or not isinstance(value, Integral):
+    """Return value as a Python int in [minimum, maximum].
+
+    Accepted: ``numbers.Integral`` (Python's and numpy's integers) but not
+    bool or a numpy duration; an integral float, Fraction or Decimal is
+    refused, as scikit-learn refuses it.
+    """
+    if not _is_integer(value):
         # The API promises ValueError for every bad argument, wrong type included.
-        raise ValueError(f"{name} must be an integer, got {value!r} of type {type(value).__name__}")  # noqa: TRY004
+        raise ValueError(f"{name} must be an integer, got {value!r} of type {type(value).__name__}")
     value = int(value)
     if value < minimum or (maximum is not None and value > maximum):
         upper = "" if maximum is None else f" and at most {maximum}"
@@ -129,13 +183,53 @@ def check_n_components(n_components, n_samples):
     return check_count(n_components, "n_components", minimum=1, maximum=n_samples)
 
 
-def check_non_negative(value, name):
-    """Return value as a float >= 0."""
-    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
+def check_real(value, name):
+    """Return value as a finite Python float.
+
+    Accepted: ``numbers.Real`` but not bool or a numpy duration (Python's
+    int and float, ``fractions.Fraction``, numpy's integers and floats). A
+    ``decimal.Decimal`` is refused, as scikit-learn refuses it: converting
+    it would round it without saying so.
+    """
+    if not _is_real(value):
+        hint = "; convert a Decimal with float()" if isinstance(value, Decimal) else ""
+        # The API promises ValueError for every bad argument, wrong type included.
+        raise ValueError(
+            f"{name} must be a real number (an int, a float, a Fraction or a numpy number; not a bool), "
+            f"got {value!r} of type {type(value).__name__}{hint}"
+        )
+    try:
+        number = float(value)
+    except OverflowError:  # an int or a Fraction beyond float64's range
+        number = np.inf
+    if not np.isfinite(number):
         raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return number
+
+
+def check_non_negative(value, name):
+    """Return value as a float >= 0 (the number types of :func:`check_real`)."""
+    value = check_real(value, name)
     if value < 0:
         raise ValueError(f"{name} must be non-negative, got {value}")
-    return float(value)
+    return value
+
+
+def check_permutation(order, n_components, name="order"):
+    """Return order as an integer array of shape (n_components,) holding 0 .. n_components - 1 once each.
+
+    Integers only: floats and booleans would index (a boolean array as a
+    mask) rather than reorder.
+    """
+    order = _rectangular_array(order, name)
+    if order.dtype.kind not in INTEGER_KINDS or order.shape != (n_components,) or not np.array_equal(
+        np.sort(order), np.arange(n_components)
+    ):
+        raise ValueError(
+            f"{name} must be a permutation of 0..{n_components - 1} (integers, each once), "
+            f"got {order.tolist()} of dtype {order.dtype}"
+        )
+    return order
 
 
 def check_flag(value, name):
@@ -160,7 +254,7 @@ def check_rng(rng):
     """
     if rng is None or isinstance(rng, np.random.Generator):
         return np.random.default_rng(rng)
-    if isinstance(rng, Integral) and not isinstance(rng, bool) and rng >= 0:
+    if _is_integer(rng) and rng >= 0:
         return np.random.default_rng(int(rng))
     raise ValueError(
         "rng must be None, a non-negative integer seed or a numpy.random.Generator, "
@@ -168,26 +262,26 @@ def check_rng(rng):
     )
 
 
-def check_weights(weights):
+def check_weights(weights, name="weights"):
     """Return mixing weights pi_k as shape (K,): non-negative, summing to 1."""
-    weights = _numeric_array(weights, "weights")
+    weights = _numeric_array(weights, name)
     if weights.ndim != 1 or weights.size == 0:
-        raise ValueError(f"weights must be a non-empty 1-D array of shape (n_components,), got shape {weights.shape}")
+        raise ValueError(f"{name} must be a non-empty 1-D array of shape (n_components,), got shape {weights.shape}")
     if np.any(weights < 0):
-        raise ValueError(f"weights must be non-negative, got {weights}")
+        raise ValueError(f"{name} must be non-negative, got {weights}")
     total = weights.sum()
     if abs(total - 1.0) > WEIGHT_SUM_ATOL:
-        raise ValueError(f"weights must sum to 1, got sum {float(total)!r}")
+        raise ValueError(f"{name} must sum to 1, got sum {float(total)!r}")
     return weights
 
 
-def check_means(means, n_components=None, n_features=None):
+def check_means(means, n_components=None, n_features=None, name="means"):
     """Return means mu_k as shape (K, d).
 
     A 1-D array of length K is read as the means of K one-feature components.
     ``n_components`` and ``n_features`` are checked when given.
     """
-    given = _numeric_array(means, "means")
+    given = _numeric_array(means, name)
     means = given
     if given.ndim == 1 and n_features in (None, 1) and n_components in (None, given.shape[0]):
         means = given.reshape(-1, 1)
@@ -202,7 +296,7 @@ def check_means(means, n_components=None, n_features=None):
         or (n_features is not None and means.shape[1] != n_features)
     ):
         raise ValueError(
-            f"means must have shape (n_components, n_features) = ({expected[0]}, {expected[1]}), "
+            f"{name} must have shape (n_components, n_features) = ({expected[0]}, {expected[1]}), "
             f"got shape {given.shape}"
         )
     return means

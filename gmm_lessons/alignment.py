@@ -11,7 +11,7 @@ the Hungarian algorithm (``scipy.optimize.linear_sum_assignment``).
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from ._validation import check_count, check_means, check_parameters
+from ._validation import check_count, check_means, check_parameters, check_permutation
 from .parameters import MixtureParameters
 
 
@@ -33,7 +33,7 @@ def match_components(means, reference_means):
         total squared distance between matched means.
     """
     means = check_means(means)
-    reference_means = check_means(reference_means, n_components=means.shape[0], n_features=means.shape[1])
+    reference_means = check_means(reference_means, means.shape[0], means.shape[1], name="reference_means")
     squared_distances = ((reference_means[:, np.newaxis, :] - means[np.newaxis, :, :]) ** 2).sum(axis=2)
     _, order = linear_sum_assignment(squared_distances)
     return order
@@ -56,10 +56,7 @@ def permute_components(parameters, order):
         Component j of the result is component ``order[j]`` of the input.
     """
     weights, means, covariances = check_parameters(*parameters)
-    order = np.asarray(order)
-    n_components = weights.shape[0]
-    if order.shape != (n_components,) or sorted(order.tolist()) != list(range(n_components)):
-        raise ValueError(f"order must be a permutation of 0..{n_components - 1}, got {order.tolist()}")
+    order = check_permutation(order, weights.shape[0])
     return MixtureParameters(weights[order], means[order], covariances[order])
 
 

@@ -38,6 +38,7 @@ from ._validation import (
     check_means,
     check_n_components,
     check_non_negative,
+    check_not_time_dtype,
     check_rng,
     check_weights,
 )
@@ -133,12 +134,15 @@ def covariances_from_precisions(precisions, covariance_type, n_components, n_fea
     return covariances
 
 
-def _named(name, check, *args):
-    """Run a check of :mod:`_validation`, naming the estimator's parameter in its error."""
-    try:
-        return check(*args)
-    except ValueError as error:
-        raise ValueError(f"{name}: {error}") from None
+def _validated(estimator, X, **options):
+    """X as a float64 array by scikit-learn's ``validate_data`` and its conventions.
+
+    As in scikit-learn, object arrays of numbers are converted and complex
+    data is refused; unlike it, dates and durations are refused too rather
+    than turned into counts of their unit.
+    """
+    check_not_time_dtype(np.asarray(X).dtype, "X")
+    return validate_data(estimator, X, dtype=np.float64, **options)
 
 
 def _nonsingular(start, reg_covar):
@@ -263,7 +267,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         -------
         self
         """
-        X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
+        X = _validated(self, X, ensure_min_samples=2)
         n_components = check_n_components(self.n_components, X.shape[0])
         covariance_type = check_choice(self.covariance_type, "covariance_type", COVARIANCE_TYPES)
         tol = check_non_negative(self.tol, "tol")
@@ -327,11 +331,11 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         """weights_init, means_init and precisions_init (as covariances), checked; None where not given."""
         weights = means = covariances = None
         if self.weights_init is not None:
-            weights = _named("weights_init", check_weights, self.weights_init)
+            weights = check_weights(self.weights_init, "weights_init")
             if weights.shape[0] != n_components:
                 raise ValueError(f"weights_init has {weights.shape[0]} components but n_components is {n_components}")
         if self.means_init is not None:
-            means = _named("means_init", check_means, self.means_init, n_components, n_features)
+            means = check_means(self.means_init, n_components, n_features, name="means_init")
         if self.precisions_init is not None:
             covariances = covariances_from_precisions(self.precisions_init, covariance_type, n_components, n_features)
         return MixtureParameters(weights, means, covariances)
@@ -345,7 +349,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     def _e_step(self, X):
         """(responsibilities (K, n), ln p(x_n) (n,)) of new data under the fitted mixture."""
         mixture = self._mixture()
-        X = validate_data(self, X, dtype=np.float64, reset=False)
+        X = _validated(self, X, reset=False)
         return e_step_by_component(X, mixture.weights, mixture.means, mixture.covariances)
 
     def predict(self, X):
@@ -371,12 +375,12 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     def bic(self, X):
         """Bayesian information criterion on X, -2 ln L + p ln N; lower is better."""
         mixture = self._mixture()
-        return bic(validate_data(self, X, dtype=np.float64, reset=False), mixture)
+        return bic(_validated(self, X, reset=False), mixture)
 
     def aic(self, X):
         """Akaike information criterion on X, -2 ln L + 2 p; lower is better."""
         mixture = self._mixture()
-        return aic(validate_data(self, X, dtype=np.float64, reset=False), mixture)
+        return aic(_validated(self, X, reset=False), mixture)
 
     def sample(self, n_samples=1):
         """Draw samples from the fitted mixture (ancestral sampling, :func:`gmm_lessons.sample_mixture`).

@@ -19,7 +19,6 @@ Nothing here imports dask: the lesson hands :func:`chunk_statistics` to
 """
 
 from dataclasses import dataclass
-from numbers import Real
 from typing import NamedTuple
 
 import numpy as np
@@ -33,6 +32,7 @@ from ._validation import (
     check_n_components,
     check_non_negative,
     check_parameters,
+    check_real,
     check_responsibilities,
     check_rng,
 )
@@ -289,10 +289,11 @@ class StepwiseFit(FinalParameters):
 
 
 def _check_alpha(alpha):
-    if isinstance(alpha, bool) or not isinstance(alpha, Real) or not 0.5 < alpha <= 1:
+    alpha = check_real(alpha, "alpha")
+    if not 0.5 < alpha <= 1:
         raise ValueError(f"alpha must be a number with 0.5 < alpha <= 1 (Cappé and Moulines' condition for the "
                          f"step sizes (t + t0)^-alpha to converge), got {alpha!r}")
-    return float(alpha)
+    return alpha
 
 
 def _batches(batches):
