@@ -74,11 +74,11 @@ test: $(INSTALLED) $(NBGRADER_INSTALLED) $(SITE_INSTALLED) $(ASSETS)
 	$(BIN)/python -m pytest
 
 # Naming tests/ leaves the notebooks (nbval) out; the files ignored run lessons in kernels (grading and
-# nbgrader too), build slides, pages or the website, or drive a browser.
+# nbgrader too), build slides, pages, the website or the wheel, or drive a browser.
 check: $(INSTALLED)
 	$(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/test_homework.py --ignore=tests/test_slides.py \
 		--ignore=tests/test_nbgrader.py --ignore=tests/test_grade.py --ignore=tests/test_site.py \
-		--ignore=tests/test_widget_export.py
+		--ignore=tests/test_widget_export.py --ignore=tests/test_wheel.py
 	$(BIN)/ruff check .
 
 # The lessons are those of notebooks/lessons.toml, in its order (read when the recipe runs, after setup).
