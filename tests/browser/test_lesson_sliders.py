@@ -36,7 +36,7 @@ from browser_support import IMAGE_DIGEST
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 # A lesson builds its sliders with `widgets.<builder>(...)` (gmm_lessons.widgets or ipywidgets).
