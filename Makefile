@@ -73,12 +73,10 @@ lab: $(INSTALLED)
 test: $(INSTALLED) $(NBGRADER_INSTALLED) $(SITE_INSTALLED) $(ASSETS)
 	$(BIN)/python -m pytest
 
-# Naming tests/ leaves the notebooks (nbval) out; the files ignored run lessons in kernels (grading and
-# nbgrader too), build slides, pages, the website or the wheel, or drive a browser.
+# Naming tests/ leaves the notebooks (nbval) out; the marks (pyproject.toml) leave out the tests that start
+# kernels (grading, homework, nbgrader), build decks, pages, the website or a venv, or drive a browser.
 check: $(INSTALLED)
-	$(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/test_homework.py --ignore=tests/test_slides.py \
-		--ignore=tests/test_nbgrader.py --ignore=tests/test_grade.py --ignore=tests/test_site.py \
-		--ignore=tests/test_widget_export.py --ignore=tests/test_wheel.py
+	$(BIN)/python -m pytest tests -m "not kernel and not build and not browser"
 	$(BIN)/ruff check .
 
 # The lessons are those of notebooks/lessons.toml, in its order (read when the recipe runs, after setup).

@@ -1,7 +1,9 @@
-"""Shared data and helpers of the core test suite (tests/test_core_*.py).
+"""Shared data and helpers of the core test suite (tests/test_core_*.py), and the fast tier's guard.
 
 Helpers are handed out as session-scoped fixtures (so that they also work
-inside hypothesis tests) and are written once, here.
+inside hypothesis tests) and are written once, here. A test that starts a
+Jupyter kernel must be marked ``kernel`` (or ``build``, ``browser``): in
+an unmarked test the kernel's launch fails, so the fast tier stays fast.
 """
 
 import contextlib
@@ -188,3 +190,27 @@ def global_rng_untouched():
 @pytest.fixture(scope="session")
 def assert_rng_states_equal():
     return _assert_rng_states_equal
+
+
+# --------------------------------------------------------------------------
+# The fast tier (unmarked tests, make check) starts no kernel
+# --------------------------------------------------------------------------
+
+COSTLY_MARKS = ("kernel", "build", "browser")
+
+
+async def _refuse_kernel_launch(self, cmd, **kwargs):
+    raise RuntimeError("an unmarked test started a Jupyter kernel: mark it kernel (or build, if it builds an artefact)")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Around an unmarked test function (nbval's notebook cells are not functions), every kernel launch of this
+    process fails: jupyter_client's LocalProvisioner starts each one (nbclient, nbconvert, KernelManager)."""
+    if not isinstance(item, pytest.Function) or any(item.get_closest_marker(mark) for mark in COSTLY_MARKS):
+        return (yield)
+    from jupyter_client.provisioning import LocalProvisioner
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LocalProvisioner, "launch_kernel", _refuse_kernel_launch)
+        return (yield)

@@ -176,6 +176,7 @@ def _number(value):
     return f"{value:g}"
 
 
+@pytest.mark.kernel
 def test_grades_csv_has_a_row_per_student_with_the_manifest_points(graded_class):
     rows = _rows(graded_class["out"] / GRADES_FILE)
     columns = [f"{lesson.file.split('_')[0]}_{exercise.function}"
@@ -191,6 +192,7 @@ def test_grades_csv_has_a_row_per_student_with_the_manifest_points(graded_class)
     assert rows[1 + sorted(PASSES).index(ODD_NAME)][0] == "'" + ODD_NAME, "a name read as a formula is quoted"
 
 
+@pytest.mark.kernel
 def test_what_could_not_be_graded_is_listed_with_its_reason(graded_class):
     link_reason = "the folder is a link outside the submissions folder; it was not read"
     rows = _rows(graded_class["out"] / PROBLEMS_FILE)
@@ -204,10 +206,12 @@ def test_what_could_not_be_graded_is_listed_with_its_reason(graded_class):
     assert problems == {}
 
 
+@pytest.mark.kernel
 def test_submissions_are_never_modified(graded_class):
     assert _digest(graded_class["submissions"]) == graded_class["before"]
 
 
+@pytest.mark.kernel
 def test_a_progress_line_per_student_and_a_summary(graded_class):
     lines = graded_class["lines"]
     assert len(lines) == len(PASSES) + 1
@@ -226,6 +230,7 @@ def _feedback(graded_class, safe_name, lesson):
     return (graded_class["out"] / FEEDBACK_FOLDER / safe_name / f"{Path(lesson.file).stem}.html").read_text()
 
 
+@pytest.mark.kernel
 def test_feedback_gives_each_exercise_its_points_and_the_checks_message(graded_class):
     for lesson in LESSONS:
         for student in graded_class["results"]:
@@ -243,6 +248,7 @@ def test_feedback_gives_each_exercise_its_points_and_the_checks_message(graded_c
         "an edited check cell is graded by the lesson's check")
 
 
+@pytest.mark.kernel
 def test_odd_folder_names_get_safe_feedback_folders(graded_class):
     folders = sorted(path.name for path in (graded_class["out"] / FEEDBACK_FOLDER).iterdir())
     assert folders == sorted(safe_names(PASSES).values())
@@ -276,6 +282,7 @@ def own_verdicts(graded_class):
         return dict(zip(SAW, pool.map(own_check_message, paths)))
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("name", SAW)
 def test_the_grade_is_the_verdict_the_student_saw(graded_class, own_verdicts, name):
     column = f"{FIRST.file.split('_')[0]}_{FIRST.exercises[0].function}"

@@ -96,6 +96,7 @@ def _errors(cell):
     return [output for output in cell.get("outputs", []) if output.output_type == "error"]
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda path: path.stem)
 def test_student_copy_runs_with_only_the_unsolved_checks_failing(lesson, student_dir):
     """Top to bottom: each check cell fails in one line ("not implemented yet"); no other cell errs.
@@ -278,6 +279,7 @@ def _verdict(cell):
     return NOT_WRITTEN if NOT_WRITTEN in error.evalue else "wrong"
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("lesson", LESSONS_WITH_EXERCISES, ids=lambda path: path.stem)
 def test_run_all_checks_the_learners_own_function(lesson):
     """Issue 10: a hidden worked solution never passes the check for the learner, wherever they write.

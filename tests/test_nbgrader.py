@@ -84,6 +84,7 @@ def _assignment(course, name, chosen):
         shutil.copyfile(lesson.path, source / lesson.file)
 
 
+@pytest.mark.build
 def test_generate_assignment_leaves_no_worked_solution_in_any_lesson(nbgrader, tmp_path):
     course = _course(tmp_path / "course")
     _assignment(course, "lessons", LESSONS)
@@ -113,6 +114,8 @@ def _submit(course, assignment, student, lesson, fill):
     nbformat.write(released, folder / lesson.file)
 
 
+@pytest.mark.build
+@pytest.mark.kernel
 def test_autograde_gives_a_perfect_submission_full_marks_and_an_empty_one_none(nbgrader, tmp_path):
     course = _course(tmp_path / "course")
     _assignment(course, "homework", GRADED_LESSONS)

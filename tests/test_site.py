@@ -223,6 +223,8 @@ def _wait_for_maths(page):
         timeout=PAGE_TIMEOUT_MS)
 
 
+@pytest.mark.build
+@pytest.mark.browser
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_a_lesson_page_is_offline_with_maths_alt_text_and_downloads(site, offline, lesson):
     tab = offline()
@@ -247,6 +249,7 @@ def test_a_lesson_page_is_offline_with_maths_alt_text_and_downloads(site, offlin
     tab.assert_clean()
 
 
+@pytest.mark.build
 def test_the_student_copy_has_no_solutions_and_the_lesson_copy_does(site):
     lesson = nbformat.read(NOTEBOOKS / "03_e_step.ipynb", as_version=4)
     copies = [nbformat.read(path, as_version=4) for path in site.glob("_downloads/*/03_e_step.ipynb")]
@@ -255,6 +258,8 @@ def test_the_student_copy_has_no_solutions_and_the_lesson_copy_does(site):
     assert all("### BEGIN SOLUTION" not in cell.source for cell in student.cells)
 
 
+@pytest.mark.build
+@pytest.mark.browser
 def test_search_for_responsibilities_finds_the_lessons(site, offline):
     tab = offline()
     page = tab.open(site / "search.html")
@@ -265,6 +270,8 @@ def test_search_for_responsibilities_finds_the_lessons(site, offline):
     tab.assert_clean()
 
 
+@pytest.mark.build
+@pytest.mark.browser
 def test_a_stored_slider_changes_its_linked_widgets_without_kernel_or_network(widget_site, offline):
     tab = offline()
     page = tab.open(widget_site / "00_widgets.html")
@@ -280,6 +287,8 @@ def test_a_stored_slider_changes_its_linked_widgets_without_kernel_or_network(wi
     tab.assert_clean()
 
 
+@pytest.mark.build
+@pytest.mark.browser
 def test_a_canvas_slider_draws_and_redraws_without_kernel_or_network(widget_site, offline):
     """The anywidget's front end loads from the site's vendor/npm/, and its canvas follows its slider."""
     tab = offline()
@@ -306,6 +315,8 @@ def _page_widget_state(page_path):
     return json.loads(found.group(1))["state"] if found else {}
 
 
+@pytest.mark.build
+@pytest.mark.browser
 def test_every_frame_slider_of_every_lesson_page_moves_without_kernel_or_network(site, browser):
     """The site executes the lessons with their widget state: on the pages the frame sliders work offline."""
     states = {lesson: _page_widget_state(site / f"{lesson}.html") for lesson in LESSONS}

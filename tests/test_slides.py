@@ -248,17 +248,20 @@ lesson_params = pytest.mark.parametrize("lesson", LESSONS, ids=[path.stem for pa
 # --------------------------------------------------------------------------
 
 
+@pytest.mark.build
 def test_building_leaves_the_lessons_unchanged(built):
     _, _, before, after = built
     assert after == before, "building the slides changed a lesson notebook"
 
 
+@pytest.mark.build
 def test_one_deck_per_lesson(built):
     output, decks, _, _ = built
     assert [path.name for path in decks] == [lesson.stem + DECK_SUFFIX for lesson in LESSONS]
     assert sorted(path.name for path in output.glob("*.html")) == [path.name for path in decks]
 
 
+@pytest.mark.build
 @lesson_params
 def test_deck_has_a_slide_per_slide_and_subslide_cell(deck_dir, lesson):
     deck = parse_deck(_deck(deck_dir, lesson))
@@ -270,6 +273,7 @@ def test_deck_has_a_slide_per_slide_and_subslide_cell(deck_dir, lesson):
     )
 
 
+@pytest.mark.build
 @lesson_params
 def test_deck_loads_nothing_from_the_web(deck_dir, lesson):
     """No script or style sheet names a web address, nor does anything the deck fetches (links may)."""
@@ -280,6 +284,7 @@ def test_deck_loads_nothing_from_the_web(deck_dir, lesson):
     assert not remote, f"{lesson.name}: the deck would fetch: {remote}"
 
 
+@pytest.mark.build
 @lesson_params
 def test_everything_a_deck_loads_is_in_the_folder(deck_dir, lesson):
     path = _deck(deck_dir, lesson)
@@ -307,6 +312,7 @@ def test_numbers_in_code_and_outputs_are_kept_whole_and_nothing_else_changes():
         '<script type="application/json">{"caption": "<pre>1e-8</pre>"}</script>')
 
 
+@pytest.mark.build
 @lesson_params
 def test_links_between_lessons_point_at_decks(deck_dir, lesson):
     path = _deck(deck_dir, lesson)
@@ -316,6 +322,7 @@ def test_links_between_lessons_point_at_decks(deck_dir, lesson):
             assert local_file(path, href).is_file(), f"{lesson.name}: {href} has no deck"
 
 
+@pytest.mark.build
 @lesson_params
 def test_figures_are_embedded(deck_dir, lesson):
     cells = json.loads(lesson.read_text(encoding="utf-8"))["cells"]
@@ -347,6 +354,7 @@ def test_the_widget_front_end_is_pinned_in_one_npm_project_only():
     assert projects == [pin], f"the course's browser assets are pinned in one npm project, not {projects}"
 
 
+@pytest.mark.build
 @lesson_params
 def test_deck_has_no_solution_marker_and_a_stub_per_exercise(deck_dir, lesson):
     """Every exercise shows its stub; no '### BEGIN/END SOLUTION' text reaches a deck."""
@@ -405,6 +413,7 @@ def test_an_exercise_shows_its_stub_then_its_solution_on_a_slide_of_its_own(layo
     assert not any("Try it first" in source for source in sources), "the self-paced learners' note is on a slide"
 
 
+@pytest.mark.build
 def test_a_cell_tagged_to_hide_its_input_keeps_only_its_output(slide_assets):
     import nbformat
 
@@ -452,12 +461,14 @@ def test_only_resources_the_page_loads_count_as_remote(html, loaded):
     assert bool(remote_resources(html)) == loaded
 
 
+@pytest.mark.build
 def test_a_link_to_a_web_page_does_not_stop_the_build(slide_assets, tmp_path):
     source = _course(tmp_path / "course", "Read [Bishop, chapter 9](https://example.org/prml) after this lesson.")
     (deck,) = build_decks(source, tmp_path / "slides", handouts=False)
     assert 'href="https://example.org/prml"' in deck.read_text(encoding="utf-8")
 
 
+@pytest.mark.build
 def test_an_image_from_the_web_stops_the_build(slide_assets, tmp_path):
     source = _course(tmp_path / "course", "![a figure](https://example.org/figure.png)")
     with pytest.raises(PublishError, match=r"00_a.ipynb would load from the network: .*figure.png"):
@@ -465,6 +476,7 @@ def test_an_image_from_the_web_stops_the_build(slide_assets, tmp_path):
     assert sorted(path.name for path in tmp_path.iterdir()) == ["course"], "a failed build left files behind"
 
 
+@pytest.mark.build
 def test_a_rebuild_replaces_the_previous_build(slide_assets, tmp_path):
     output = tmp_path / "slides"
     two = write_course(tmp_path / "two", {"00_a.ipynb": lesson_notebook("# A"), "01_b.ipynb": lesson_notebook("# B")})
@@ -476,6 +488,7 @@ def test_a_rebuild_replaces_the_previous_build(slide_assets, tmp_path):
     assert sorted(path.name for path in tmp_path.iterdir()) == ["one", "slides", "two"]
 
 
+@pytest.mark.build
 def test_concurrent_builds_do_not_break_each_other(slide_assets, tmp_path):
     """Three builds into one folder at once all succeed, and leave one complete build (each builds aside)."""
     source = _course(tmp_path / "course", "a slide")
@@ -710,6 +723,8 @@ def _slide_type(cell):
     return cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
 
 
+@pytest.mark.build
+@pytest.mark.browser
 @lesson_params
 def test_deck_runs_offline_in_a_browser(browser, deck_dir, lesson):
     """From file://: the expected slides, maths typeset, notes and their plugin, no marker, nothing remote."""
@@ -724,6 +739,8 @@ def test_deck_runs_offline_in_a_browser(browser, deck_dir, lesson):
     assert not trouble, trouble
 
 
+@pytest.mark.build
+@pytest.mark.browser
 @lesson_params
 def test_every_slide_fits_and_reads_from_the_back_of_the_room(browser, deck_dir, lesson):
     """At 1024 x 768: no slide taller or wider than the canvas; prose, code and tick labels big enough;
@@ -769,6 +786,8 @@ def _words(text):
     return " ".join(text.split())
 
 
+@pytest.mark.build
+@pytest.mark.browser
 def test_the_speaker_view_shows_the_current_slides_notes_offline(browser, deck_dir):
     """Press S on a deck (from file://): the speaker view opens, shows the notes of the slide on screen and
     follows the deck to the next slide with notes; nothing, in the deck, the view or its slide previews,
@@ -846,6 +865,8 @@ def _linked_sliders(deck):
     return len(sliders & linked), len(sliders)
 
 
+@pytest.mark.build
+@pytest.mark.browser
 @lesson_params
 def test_sliders_move_and_change_their_image(browser, deck_dir, lesson):
     """With no kernel, every slider is linked in the front end and changes its slide's image when it moves."""
@@ -873,6 +894,8 @@ FIRST_SLIDER_SLIDE = """() => new Promise(resolve => require([REVEAL], Reveal =>
 SLIDE_INDICES = "() => new Promise(resolve => require([REVEAL], Reveal => resolve(Reveal.getIndices())))"
 
 
+@pytest.mark.build
+@pytest.mark.browser
 def test_arrow_keys_step_a_clicked_slider_and_leave_the_slide_alone(browser, deck_dir):
     """A lecturer clicks a slider and presses the arrow keys: the slider steps, the deck stays on its slide;
     after a click beside the slider, the arrow keys page through the deck again."""
@@ -903,6 +926,7 @@ def test_arrow_keys_step_a_clicked_slider_and_leave_the_slide_alone(browser, dec
 PDF_PAGE = re.compile(rb"/Type\s*/Page\b")
 
 
+@pytest.mark.build
 def test_every_deck_has_a_handout(built):
     output = built[0]
     for lesson in LESSONS:
@@ -910,6 +934,7 @@ def test_every_deck_has_a_handout(built):
         assert handout.is_file() and handout.read_bytes().startswith(b"%PDF"), f"{handout.name} was not written"
 
 
+@pytest.mark.build
 def test_a_handout_has_a_page_per_slide(built):
     output, decks, _, _ = built
     for lesson, deck in zip(LESSONS, decks):

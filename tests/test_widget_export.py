@@ -47,6 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LESSONS = [lesson.path for lesson in read_lessons(ROOT / "notebooks")]
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 
+pytestmark = pytest.mark.build
+
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):

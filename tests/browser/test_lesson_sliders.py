@@ -37,7 +37,7 @@ from course.manifest import read_lessons
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 # A lesson builds its sliders with `widgets.<builder>(...)` (gmm_lessons.widgets or ipywidgets).
