@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from jupyter_client import KernelManager
 from nbclient import NotebookClient
+from traitlets.config import Config
 
 from .manifest import read_notebook
 
@@ -58,9 +58,12 @@ SLIDES = Kind("slides", widget_state=True, style=TEMPLATES_DIR / "slides.mplstyl
 KINDS = {kind.name: kind for kind in (STORED, WIDGETS, SLIDES)}
 
 
-def kernel_manager(folder):
-    """A python3 kernel manager on the IPC transport, its sockets in ``folder`` (short, private, absolute)."""
-    return KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(folder) / "kernel"))
+def kernel_config(folder):
+    """nbclient's kernel manager on the IPC transport, its sockets in ``folder`` (short, private, absolute)."""
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = str(Path(folder) / "kernel")
+    return config
 
 
 def run(notebook, cwd, *, timeout=CELL_TIMEOUT, widget_state=False, env=None, shutdown_now=False, **options):
@@ -88,15 +91,11 @@ def run(notebook, cwd, *, timeout=CELL_TIMEOUT, widget_state=False, env=None, sh
         As nbclient does.
     """
     with tempfile.TemporaryDirectory(prefix="course-kernel-") as sockets:
-        manager = kernel_manager(sockets)
-        client = NotebookClient(notebook, km=manager, timeout=timeout, store_widget_state=widget_state,
-                                record_timing=False, resources={"metadata": {"path": str(cwd)}}, **options)
-        try:
-            client.execute(**({} if env is None else {"env": env}))
-        finally:
-            # nbclient leaves a kernel it did not create running; without this it outlives the run.
-            if manager.has_kernel:
-                manager.shutdown_kernel(now=shutdown_now)
+        client = NotebookClient(notebook, kernel_name="python3", config=kernel_config(sockets), timeout=timeout,
+                                store_widget_state=widget_state, record_timing=False,
+                                shutdown_kernel="immediate" if shutdown_now else "graceful",
+                                resources={"metadata": {"path": str(cwd)}}, **options)
+        client.execute(**({} if env is None else {"env": env}))
     return notebook
 
 
