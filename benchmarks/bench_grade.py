@@ -1,9 +1,9 @@
 """How fast ``make grade`` is: a class of perfect students over every lesson with exercises.
 
-Writes the student copies (``tools/homework.py``), fills in every stub with
+Writes the student copies (``course.student``), fills in every stub with
 the lesson's worked solution for each of N students (default 30) in a
 temporary folder, and grades the class with ``make grade``'s engine
-(``grade.grade_class``, one worker per core unless ``--jobs``), printing a
+(``course.grade.grade_class``, one worker per core unless ``--jobs``), printing a
 progress line per student. Reports the seconds per submission (one
 student's lessons, one after the other, in one worker) and for the class,
 and fails if a perfect student did not get full marks.
@@ -19,23 +19,22 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the course package, at the root, and the tests' helpers
 
-import grade  # noqa: E402
-import homework  # noqa: E402
-import lessons  # noqa: E402
 import nbformat  # noqa: E402
 from grading_support import solved, write_class  # noqa: E402
+
+from course import grade, manifest, student  # noqa: E402
 
 
 def perfect_class(folder, count):
     """Write ``count`` perfect students' hand-ins of every lesson with exercises to ``folder``."""
     copies = folder / "copies"
-    homework.write_student_copies(ROOT / "notebooks", copies)
+    student.write_student_copies(ROOT / "notebooks", copies)
     hand_in = {
-        lesson.file: solved(nbformat.read(copies / lesson.file, as_version=4), lessons.read_notebook(lesson.path),
+        lesson.file: solved(nbformat.read(copies / lesson.file, as_version=4), manifest.read_notebook(lesson.path),
                             lesson)
-        for lesson in lessons.read_lessons(ROOT / "notebooks") if lesson.exercises
+        for lesson in manifest.read_lessons(ROOT / "notebooks") if lesson.exercises
     }
     return write_class(folder / "class", {f"student{number:02d}": hand_in for number in range(1, count + 1)})
 

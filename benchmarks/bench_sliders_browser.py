@@ -29,13 +29,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tools")]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]  # the tests' helpers, and the course package at the root
 
-import lessons  # noqa: E402
 import pytest  # noqa: E402
 from browser_support import find_chromium, launch_chromium  # noqa: E402
 from jupyterlab_server import jupyterlab_server  # noqa: E402
 
+from course.manifest import read_lessons  # noqa: E402
 from gmm_lessons.widgets import CANVAS_CLASS, FRAMES_CLASS  # noqa: E402
 
 PRESSES = 8
@@ -158,7 +158,7 @@ def _line(label, samples):
 
 
 def main(argv):
-    course = lessons.read_lessons(ROOT / "notebooks")
+    course = read_lessons(ROOT / "notebooks")
     chosen = [lesson for lesson in course if not argv or lesson.path.stem in argv or lesson.file in argv]
     chromium = find_chromium_or_exit()
     from playwright.sync_api import sync_playwright

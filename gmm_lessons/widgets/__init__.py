@@ -11,7 +11,7 @@ built, or computed from the sliders' values in the browser. Two kinds:
   (``jsdlink``). Moving the slider never calls the kernel, so a frame
   changes within the browser's next frames, and the widget keeps working
   where there is no kernel at all: the slide decks and an HTML export with
-  its widget state (``tools/widget_state.py``), rendered by
+  its widget state (``python -m course pages``), rendered by
   ``@jupyter-widgets/html-manager``. Only core ipywidgets models are used.
   The price is the frames' bytes, which are why each frame is a palette PNG
   and why a 2-D slider (a mean on a 41 x 41 grid) is not one.
