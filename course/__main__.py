@@ -35,10 +35,7 @@ def _paths(arguments):
 
 
 def _notebooks(arguments):
-    chosen = set(arguments.only or [])
-    for lesson in manifest.read_lessons(arguments.lessons):
-        if chosen and not chosen & {lesson.file, lesson.path.stem, lesson.file.split("_")[0]}:
-            continue
+    for lesson in manifest.chosen_lessons(manifest.read_lessons(arguments.lessons), arguments.only):
         started = time.perf_counter()
         executed = execute.execute_lesson(manifest.read_notebook(lesson.path), lesson.path, execute.STORED)
         nbformat.write(executed, lesson.path)

@@ -64,7 +64,16 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from gmm_lessons.checks.contract import TIME_LIMIT_VARIABLE, is_success_line
 
 from . import execute, publish
-from .manifest import CHECK_TAG, COURSE_NOTEBOOKS, EXERCISE_TAG, read_lessons, read_notebook, tags
+from .manifest import (
+    CHECK_TAG,
+    COURSE_NOTEBOOKS,
+    EXERCISE_TAG,
+    chosen_lessons,
+    lesson_number,
+    read_lessons,
+    read_notebook,
+    tags,
+)
 
 # Any call of a self-check, however the student wrote or copied the cell.
 CHECK_CALL = re.compile(r"\bchecks\s*\.\s*check_")
@@ -102,7 +111,7 @@ class GradedExercise:
     @property
     def column(self):
         """The exercise's column in grades.csv: the lesson's number and the function (``03_e_step``)."""
-        return f"{self.lesson_file.split('_')[0]}_{self.function}"
+        return f"{lesson_number(self.lesson_file)}_{self.function}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -179,14 +188,7 @@ def graded_lessons(source_dir=COURSE_NOTEBOOKS, only=None):
         If a name in ``only`` is no lesson with exercises (the message lists those there are).
     """
     course = [lesson for lesson in read_lessons(source_dir) if lesson.exercises]
-    if only is not None:
-        numbers = [lesson.file.split("_")[0] for lesson in course]
-        names = [{lesson.file, lesson.path.stem, number} for lesson, number in zip(course, numbers)]
-        unknown = [name for name in only if not any(name in aliases for aliases in names)]
-        if unknown or not only:
-            raise ValueError(f"only: {', '.join(unknown) or 'no lesson'} is not a lesson with exercises; "
-                             f"choose from {', '.join(numbers)}")
-        course = [lesson for lesson, aliases in zip(course, names) if aliases & set(only)]
+    course = chosen_lessons(course, only, "a lesson with exercises")
     return [graded_lesson(lesson, read_notebook(lesson.path)) for lesson in course]
 
 

@@ -196,3 +196,28 @@ def read_notebook(path):
     except (OSError, ValueError, nbformat.ValidationError) as error:
         reason = next((line for line in str(error).splitlines() if line.strip()), type(error).__name__)
     raise ValueError(f"{path} is not a readable notebook: {reason}")
+
+
+def lesson_number(file):
+    """The number a lesson's file name starts with: ``03_e_step.ipynb`` -> ``03`` (an appendix's: ``A1``)."""
+    return file.split("_")[0]
+
+
+def chosen_lessons(lessons, only, what="a lesson"):
+    """The ``lessons`` that ``only`` names, in course order, each by its number (``03``) or file (with or
+    without ``.ipynb``); all of them when ``only`` is None.
+
+    Raises
+    ------
+    ValueError
+        If a name in ``only`` is none of ``lessons`` (``what`` says what they are), or ``only`` is empty; the
+        message lists the numbers there are.
+    """
+    if only is None:
+        return list(lessons)
+    names = [{lesson.file, lesson.path.stem, lesson_number(lesson.file)} for lesson in lessons]
+    unknown = [name for name in only if not any(name in aliases for aliases in names)]
+    if unknown or not only:
+        raise ValueError(f"only: {', '.join(unknown) or 'no lesson'} is not {what}; "
+                         f"choose from {', '.join(lesson_number(lesson.file) for lesson in lessons)}")
+    return [lesson for lesson, aliases in zip(lessons, names) if aliases & set(only)]

@@ -134,9 +134,9 @@ def new_output(output_dir, source_dir, made_by):
     PublishError
         If ``output_dir`` holds files another command or a person made.
     """
-    output_dir = Path(output_dir).absolute()
     check_output_folder(source_dir, output_dir)
-    check_replaceable(output_dir, made_by)
+    check_replaceable(output_dir, made_by)  # named as the user gave it
+    output_dir = Path(output_dir).absolute()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = _sibling(output_dir, "building")
     staging.mkdir()
