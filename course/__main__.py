@@ -13,8 +13,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import assets, execute, grade, links, manifest, publish, site, slides, student
-from . import pages as html_pages
+from . import assets, execute, grade, links, manifest, pages, publish, site, slides, student
 
 say = functools.partial(print, flush=True)  # progress lines show as they happen, also through make and a pipe
 
@@ -65,7 +64,7 @@ def _slides(arguments):
 
 
 def _pages(arguments):
-    written = html_pages.export_lessons(arguments.lessons, arguments.out, progress=say)
+    written = pages.export_lessons(arguments.lessons, arguments.out, progress=say)
     say(f"pages: {len(written)} pages in {Path(arguments.out)}; open {Path(arguments.out) / written[0].name} "
         "in a browser (works from file://, offline)")
 

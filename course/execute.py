@@ -143,8 +143,9 @@ def cache_key(notebook_bytes, kind, package=None):
     """The cache key of a lesson's bytes run as ``kind``, with the package's source digest ``package``."""
     digest = hashlib.sha256()
     style = kind.style.read_bytes() if kind.style else b""
-    for part in (notebook_bytes, (package or package_digest()).encode(), repr(kind).encode(), style,
-                 _runtime().encode()):
+    # The kind by what it does, not where its style file lies: a clone elsewhere shares the key.
+    options = f"{kind.name}|{kind.widget_state}".encode()
+    for part in (notebook_bytes, (package or package_digest()).encode(), options, style, _runtime().encode()):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()
 
