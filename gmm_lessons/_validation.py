@@ -207,6 +207,14 @@ def check_real(value, name):
     return number
 
 
+def check_positive(value, name, what="number"):
+    """Return value as a float > 0 (the number types of :func:`check_real`); ``what`` names it in the message."""
+    value = check_real(value, name)
+    if not value > 0:
+        raise ValueError(f"{name} must be a positive {what}, got {value}")
+    return value
+
+
 def check_non_negative(value, name):
     """Return value as a float >= 0 (the number types of :func:`check_real`)."""
     value = check_real(value, name)

@@ -4,6 +4,8 @@ import base64
 import dataclasses
 import io
 import re
+from decimal import Decimal
+from fractions import Fraction
 
 import matplotlib
 
@@ -207,6 +209,39 @@ def test_kmeans_limit_explorer_starts_at_the_nearest_epsilon_it_has_a_frame_for(
 def test_kmeans_limit_explorer_rejects_variances_that_are_not_positive(data, fit, argument, value, message):
     with pytest.raises(ValueError, match=f"^{message}"):
         widgets.kmeans_limit_explorer(data, fit.means, **{argument: value})
+
+
+# A builder's numbers of another type, or not numbers at all: a ValueError naming the argument (issue 20).
+NUMBER_ARGUMENTS = [
+    ("responsibility_explorer", "span", Decimal(4), "span must be a real number"),
+    ("responsibility_explorer", "span", -1.0, "span must be a positive distance"),
+    ("em_step_explorer", "span", True, "span must be a real number"),
+    ("likelihood_explorer", "span", "4", "span must be a real number"),
+    ("likelihood_explorer", "n_steps", 11.0, "n_steps must be an integer"),
+    ("likelihood_explorer", "n_steps", True, "n_steps must be an integer"),
+    ("likelihood_explorer", "n_steps", 1, "n_steps must be at least 2"),
+    ("kmeans_limit_explorer", "epsilon", Decimal(1), "epsilon must be a real number"),
+    ("kmeans_limit_explorer", "epsilon", complex(1, 0), "epsilon must be a real number"),
+    ("kmeans_limit_explorer", "epsilon_range", (1e-3, float("inf")), "epsilon_range must be a finite number"),
+    ("kmeans_limit_explorer", "epsilon_range", "ab", "epsilon_range must be two increasing positive variances"),
+    ("kmeans_limit_explorer", "epsilon_range", (1e-3, None), "epsilon_range must be a real number"),
+    ("kmeans_limit_explorer", "means", np.array([["a", "b"], ["c", "d"]]), "means"),
+]
+
+
+@pytest.mark.parametrize(("builder", "argument", "value", "message"), NUMBER_ARGUMENTS,
+                         ids=[f"{builder}-{argument}-{value!r}" for builder, argument, value, _ in NUMBER_ARGUMENTS])
+def test_a_builders_bad_number_is_refused_by_name(data, fit, builder, argument, value, message):
+    mixture = {"means": fit.means} if builder == "kmeans_limit_explorer" else {
+        "weights": fit.weights, "means": fit.means, "covariances": fit.covariances}
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}"):
+        getattr(widgets, builder)(data, **{**mixture, argument: value})
+
+
+@pytest.mark.parametrize("span", [Fraction(3), np.float32(3.0), np.int64(3)])
+def test_a_builder_takes_any_real_number(data, fit, span):
+    widget = widgets.responsibility_explorer(data, fit.weights, fit.means, fit.covariances, span=span)
+    assert widget.sliders["mean_x1"].max == pytest.approx(fit.means[0, 0] + 3)
 
 
 def _frame_explorers(data, fit):

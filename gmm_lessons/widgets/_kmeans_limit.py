@@ -3,7 +3,7 @@
 import numpy as np
 
 from .. import plotting
-from .._validation import check_parameters, check_plane_data
+from .._validation import check_means, check_parameters, check_plane_data, check_positive
 from ..em import e_step
 from ._frames import FrameSliderFigure
 from ._parts import fix_limits, selection_slider
@@ -32,7 +32,7 @@ def kmeans_limit_explorer(X, means, weights=None, epsilon_range=(1e-3, 1e2), eps
         ``EPSILONS_PER_DECADE`` to a decade, log-spaced from the range's ends).
     """
     X = check_plane_data(X)
-    means = np.asarray(means, dtype=float)
+    means = check_means(means, n_features=2)
     n_components = means.shape[0]
     weights = np.full(n_components, 1.0 / n_components) if weights is None else weights
 
@@ -40,11 +40,14 @@ def kmeans_limit_explorer(X, means, weights=None, epsilon_range=(1e-3, 1e2), eps
         return np.repeat(epsilon * np.eye(2)[np.newaxis], n_components, axis=0)
 
     weights, means, _ = check_parameters(weights, means, shared_spherical(1.0), 2)
-    if not 0 < epsilon_range[0] < epsilon_range[1]:
-        raise ValueError(f"epsilon_range must be two increasing positive variances, got {epsilon_range}")
-    if not epsilon > 0:
-        raise ValueError(f"epsilon must be a positive variance, got {epsilon}")
-    low, high = np.log10(epsilon_range[0]), np.log10(epsilon_range[1])
+    message = f"epsilon_range must be two increasing positive variances, got {epsilon_range!r}"
+    if np.ndim(epsilon_range) != 1 or len(epsilon_range) != 2:
+        raise ValueError(message)
+    smallest, largest = (check_positive(end, "epsilon_range", "variance") for end in epsilon_range)
+    if not smallest < largest:
+        raise ValueError(message)
+    epsilon = check_positive(epsilon, "epsilon", "variance")
+    low, high = np.log10(smallest), np.log10(largest)
     # The slider's states, EPSILONS_PER_DECADE to a factor of 10: one precomputed frame each.
     epsilons = np.logspace(low, high, round((high - low) * EPSILONS_PER_DECADE) + 1)
 

@@ -8,7 +8,7 @@ responsibilities (:func:`responsibility_explorer`), 04 one EM step
 import numpy as np
 
 from .. import plotting
-from .._validation import check_count, check_parameters, check_plane_data
+from .._validation import check_count, check_parameters, check_plane_data, check_positive
 from ..em import e_step, log_likelihood, m_step
 from ._canvas import CanvasSliderFigure, EMStepCanvas, LikelihoodCanvas, ResponsibilityCanvas, canvas_style
 from ._parts import assignment_caption, fix_limits, number_slider
@@ -32,11 +32,12 @@ def _mean_sliders(label, start, low, high, step):
     }
 
 
-def _check_mixture_and_component(X, weights, means, covariances, component):
-    """X (n_samples, 2), the mixture's (weights, means, covariances) and the index of the component to move."""
+def _check_mixture_and_component(X, weights, means, covariances, component, span):
+    """X (n_samples, 2), the mixture's (weights, means, covariances), the component to move and the span."""
     X = check_plane_data(X)
     parameters = check_parameters(weights, means, covariances, X.shape[1])
-    return X, parameters, check_count(component, "component", maximum=parameters[0].shape[0] - 1)
+    component = check_count(component, "component", maximum=parameters[0].shape[0] - 1)
+    return X, parameters, component, check_positive(span, "span", "distance")
 
 
 def _mixture_traits(X, weights, means, covariances, component):
@@ -60,8 +61,9 @@ def likelihood_explorer(X, weights, means, covariances, component=0, span=4.0, n
     function of that mean (computed once on the sliders' grid) with a
     marker where the mean is now.
     """
-    X, (weights, means, covariances), component = _check_mixture_and_component(X, weights, means, covariances,
-                                                                                 component)
+    X, (weights, means, covariances), component, span = _check_mixture_and_component(
+        X, weights, means, covariances, component, span)
+    n_steps = check_count(n_steps, "n_steps", minimum=2)
     start = means[component].copy()
     offsets = np.linspace(-span, span, n_steps)
     step = offsets[1] - offsets[0]
@@ -120,8 +122,8 @@ def responsibility_explorer(X, weights, means, covariances, component=0, span=4.
     span : float
         How far (in data units) each slider reaches either side of the start.
     """
-    X, (weights, means, covariances), component = _check_mixture_and_component(X, weights, means, covariances,
-                                                                                 component)
+    X, (weights, means, covariances), component, span = _check_mixture_and_component(
+        X, weights, means, covariances, component, span)
     start = means[component].copy()
 
     figure, ax, mixture = _responsibility_figure(X, e_step(X, weights, means, covariances), means, covariances,
@@ -146,8 +148,8 @@ def em_step_explorer(X, weights, means, covariances, component=0, span=4.0):
     points are coloured by their E-step responsibilities; the solid
     ellipses are the M-step's new parameters computed from those colours.
     """
-    X, (weights, means, covariances), component = _check_mixture_and_component(X, weights, means, covariances,
-                                                                                 component)
+    X, (weights, means, covariances), component, span = _check_mixture_and_component(
+        X, weights, means, covariances, component, span)
     start = means[component].copy()
 
     figure, ax, after = _responsibility_figure(X, e_step(X, weights, means, covariances), means, covariances,
