@@ -68,12 +68,13 @@ ALLOW_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(INSTALLED)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ALLOW_ROOT)
 
-# The tests run on every core (pytest-xdist); a file, or a build's tests (tests/conftest.py), stays in one worker.
+# The tests run on every core (pytest-xdist); a file's tests stay in one worker (nbval runs a notebook's cells in
+# one kernel, a module's fixtures are made once).
 JOBS_TEST ?= auto
 # The nbgrader and site virtualenvs and the site's and widgets' npm assets too: tests/test_nbgrader.py runs the
 # real nbgrader, tests/test_site.py builds the website and opens every page.
 test: $(INSTALLED) $(NBGRADER_INSTALLED) $(SITE_INSTALLED) $(ASSETS)
-	$(BIN)/python -m pytest -n $(JOBS_TEST) --dist loadgroup
+	$(BIN)/python -m pytest -n $(JOBS_TEST) --dist loadfile
 
 # Naming tests/ leaves the notebooks (nbval) out; the marks (pyproject.toml) leave out the tests that start
 # kernels (grading, homework, nbgrader), build decks, pages, the website or a venv, or drive a browser.

@@ -6,11 +6,13 @@ folder): nothing listens on a TCP port, and ipykernel has no reason to warn
 about unencrypted TCP. :func:`executed` runs a lesson as one of the
 :data:`KINDS` of build and keeps the result in a cache keyed by the notebook's
 bytes, the package's source, the kind and the versions of what runs it, so
-that the decks, the HTML pages and the website (and a test session) execute
-each lesson once per kind. The lessons are only read.
+that the decks, the HTML pages and the website (and a test session, its
+workers too: an entry being executed is locked) execute each lesson once per
+kind. The lessons are only read.
 """
 
 import copy
+import fcntl
 import hashlib
 import importlib.metadata
 import os
@@ -179,13 +181,17 @@ def executed(lesson_path, kind, cache=None):
     if folder is None:
         return execute_lesson(notebook, lesson_path, kind)
     entry = folder / kind.name / f"{lesson_path.stem}-{cache_key(lesson_path.read_bytes(), kind)[:24]}.ipynb"
-    if entry.is_file():
-        return nbformat.read(entry, as_version=4)
-    result = execute_lesson(notebook, lesson_path, kind)
     entry.parent.mkdir(parents=True, exist_ok=True)
-    for stale in entry.parent.glob(f"{lesson_path.stem}-*.ipynb"):
-        stale.unlink(missing_ok=True)
-    partial = entry.with_name(f".{entry.name}.{uuid.uuid4().hex[:8]}")
-    nbformat.write(result, partial)
-    partial.replace(entry)  # atomic: a concurrent build reads the whole file or none
+    # One process executes an entry; another that wants it meanwhile (a parallel build, a test worker) waits
+    # for it and reads the result, so that each lesson runs once per kind.
+    with open(entry.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if entry.is_file():
+            return nbformat.read(entry, as_version=4)
+        result = execute_lesson(notebook, lesson_path, kind)
+        for stale in entry.parent.glob(f"{lesson_path.stem}-*.ipynb"):
+            stale.unlink(missing_ok=True)
+        partial = entry.with_name(f".{entry.name}.{uuid.uuid4().hex[:8]}")
+        nbformat.write(result, partial)
+        partial.replace(entry)  # atomic: a reader without the lock sees the whole file or none
     return result

@@ -82,7 +82,8 @@ def lesson_start():
 def executed_lessons_cache(tmp_path_factory, worker_id):
     """One cache of executed lessons for the session (course.execute): each lesson runs once per kind.
 
-    Under pytest-xdist the workers share it (their base folders have a common parent).
+    Under pytest-xdist the workers share it (their base folders have a common parent); a worker that wants a
+    lesson another one is executing waits for it.
     """
     base = tmp_path_factory.getbasetemp()
     folder = (base if worker_id == "master" else base.parent) / "executed-lessons"
@@ -214,21 +215,3 @@ def pytest_runtest_protocol(item, nextitem):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(LocalProvisioner, "launch_kernel", _refuse_kernel_launch)
         return (yield)
-
-
-# The builds whose tests share what they execute, run in one worker under pytest-xdist (--dist loadgroup), one
-# after the other: the decks; the HTML pages and the website, which both execute the lessons with their widget
-# state and so share the session's cache of executed lessons.
-SHARED_BUILDS = {"test_slides.py": "decks", "test_widget_export.py": "widget-state", "test_site.py": "widget-state"}
-
-
-def pytest_collection_modifyitems(config, items):
-    """Give every test an xdist group: its build's (SHARED_BUILDS), else its file's.
-
-    A notebook's cells (nbval) must run in order in one kernel, and a module's
-    fixtures are made once, so a file is never split between workers.
-    """
-    for item in items:
-        path = item.path
-        group = SHARED_BUILDS.get(path.name, str(path))
-        item.add_marker(pytest.mark.xdist_group(group))

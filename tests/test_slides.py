@@ -350,8 +350,9 @@ def test_the_widget_front_end_is_pinned_in_one_npm_project_only():
     pin = ASSETS_DIR / "package.json"
     widget_packages = set(json.loads(pin.read_text(encoding="utf-8"))["dependencies"])
     assert WIDGET_MANAGER in widget_packages and {files.package for files in WIDGET_FILES} <= widget_packages
-    projects = [path for path in ROOT.rglob("package.json") if "node_modules" not in path.parts]
-    assert projects == [pin], f"the course's browser assets are pinned in one npm project, not {projects}"
+    tracked = subprocess.run(["git", "ls-files", "*package.json"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.split()
+    assert [ROOT / name for name in tracked] == [pin], f"the browser assets are pinned in one npm project: {tracked}"
 
 
 @pytest.mark.build
