@@ -28,6 +28,9 @@ def site_tools_or_skip():
 def _course_with_code(folder):
     notebook = lesson_notebook("# 00 · A")
     notebook.cells.append(nbformat.v4.new_code_cell("print(6 * 7)", metadata={"slideshow": {"slide_type": "-"}}))
+    # As every lesson has them: the site highlights the code by the kernel's language.
+    notebook.metadata.update(kernelspec={"name": "python3", "display_name": "Python 3", "language": "python"},
+                             language_info={"name": "python"})
     return write_course(folder, {"00_a.ipynb": notebook})
 
 

@@ -44,7 +44,8 @@ def readme_commands():
 
 @pytest.fixture(scope="module")
 def clone(tmp_path_factory):
-    """A copy of the repository as a clean clone has it, with this checkout's environments linked in."""
+    """A copy of the repository as a clean clone has it (a git repository of its files, their times kept),
+    with this checkout's environments linked in."""
     for prepared in PREPARED:
         if not (ROOT / prepared).exists():
             pytest.skip(f"{prepared} is not set up (make test sets it up)")
@@ -56,6 +57,9 @@ def clone(tmp_path_factory):
         if (ROOT / name).is_file():
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, folder / name)  # with its time: make's targets stay up to date
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@localhost"]
+    for step in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "the clone"]):  # a clone is a repository
+        subprocess.run([*git, *step], cwd=folder, capture_output=True, check=True)
     for prepared in PREPARED:
         (folder / prepared).symlink_to(ROOT / prepared)
     (folder / "DIR" / "absent").mkdir(parents=True)  # the README's SUBMISSIONS=DIR: a student who handed in nothing
